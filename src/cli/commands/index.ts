@@ -1,0 +1,9 @@
+/**
+ * Every `ckpt` subcommand, in the order `ckpt --help` lists them.
+ *
+ * @module
+ */
+import type { CommandDefinition } from '../command.js';
+
+/** The registered commands. Each later command adds one import and one entry here. */
+export const COMMANDS: readonly CommandDefinition[] = [];

@@ -1,0 +1,12 @@
+/**
+ * ckpt: crash-safe checkpoints for deep-learning training.
+ *
+ * @example
+ * ```ts
+ * import { Tensor, flattenState } from 'ckpt';
+ * const { tensors, skeleton } = flattenState({ epoch: 3, w: Tensor.from('F32', [2], [1, 2]) });
+ * ```
+ * @module
+ */
+export * from './errors.js';
+export * from './tensor/index.js';

@@ -1,0 +1,9 @@
+/**
+ * Tensors, dtypes and state trees.
+ *
+ * @module
+ */
+export * from './dtype.js';
+export * from './half.js';
+export * from './tensor.js';
+export * from './state-tree.js';
