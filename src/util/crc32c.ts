@@ -5,9 +5,10 @@
  * @module
  */
 import { createRequire } from 'node:module';
+import type * as FastCrc32c from 'fast-crc32c';
 
 const require = createRequire(import.meta.url);
-const impl = require('fast-crc32c') as typeof import('fast-crc32c');
+const impl = require('fast-crc32c') as typeof FastCrc32c;
 
 /** CRC32C of `data`, continuing from a previous `crc` (default 0, a fresh checksum). Unsigned 32-bit. */
 export function crc32c(data: Uint8Array, crc = 0): number {
