@@ -10,3 +10,4 @@
  */
 export * from './errors.js';
 export * from './tensor/index.js';
+export * from './formats/safetensors/index.js';

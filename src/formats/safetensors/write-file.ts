@@ -1,0 +1,93 @@
+/**
+ * Writing safetensors files: the serialised chunks go straight to a file handle at explicit
+ * positions. Small chunks are gathered in one fixed staging buffer so a model of many tiny
+ * tensors does not cost one system call each; big chunks are written as they are.
+ *
+ * @module
+ */
+import { open, rm, type FileHandle } from 'node:fs/promises';
+import { fromSystemError } from '../../errors.js';
+import type { Tensor } from '../../tensor/tensor.js';
+import { serializeSafetensors } from './serialize.js';
+import type { LazyTensor, SafetensorsWriteOptions } from './types.js';
+
+/** Size of the staging buffer that gathers small chunks. */
+export const WRITE_STAGING_BYTES = 4 * 2 ** 20;
+
+/** Largest single write call (stays under the kernel's ~2 GiB per-call limit). */
+const MAX_WRITE_CALL = 2 ** 30;
+
+/** Options of {@link writeSafetensorsFile}. */
+export interface SafetensorsFileWriteOptions extends SafetensorsWriteOptions {
+  /** Flush the file to stable storage (fsync) before resolving. Default: `true`. */
+  fsync?: boolean;
+}
+
+async function writeExactly(fh: FileHandle, bytes: Uint8Array, position: number): Promise<void> {
+  let done = 0;
+  while (done < bytes.byteLength) {
+    const length = Math.min(MAX_WRITE_CALL, bytes.byteLength - done);
+    const { bytesWritten } = await fh.write(bytes, done, length, position + done);
+    done += bytesWritten;
+  }
+}
+
+/** Writes chunks to a file handle in order, gathering small ones in a fixed staging buffer. */
+class PositionedWriter {
+  private readonly staging = new Uint8Array(WRITE_STAGING_BYTES);
+  private staged = 0;
+  private position = 0;
+
+  constructor(private readonly fh: FileHandle) {}
+
+  async write(chunk: Uint8Array): Promise<void> {
+    if (chunk.byteLength >= WRITE_STAGING_BYTES / 4) {
+      await this.flush();
+      await writeExactly(this.fh, chunk, this.position);
+      this.position += chunk.byteLength;
+      return;
+    }
+    if (this.staged + chunk.byteLength > WRITE_STAGING_BYTES) await this.flush();
+    this.staging.set(chunk, this.staged);
+    this.staged += chunk.byteLength;
+  }
+
+  async flush(): Promise<void> {
+    if (this.staged === 0) return;
+    await writeExactly(this.fh, this.staging.subarray(0, this.staged), this.position);
+    this.position += this.staged;
+    this.staged = 0;
+  }
+}
+
+/**
+ * Writes tensors to a safetensors file at `path` (created or truncated), streaming each tensor's
+ * bytes with constant extra memory. On failure the partial file is removed. This is not an
+ * atomic replace: write to a temporary path and rename for that.
+ */
+export async function writeSafetensorsFile(
+  path: string,
+  tensors: ReadonlyMap<string, Tensor | LazyTensor>,
+  options: SafetensorsFileWriteOptions = {},
+): Promise<{ byteLength: number }> {
+  const serialized = serializeSafetensors(tensors, options);
+  let fh: FileHandle | undefined;
+  try {
+    fh = await open(path, 'w');
+    const writer = new PositionedWriter(fh);
+    for await (const chunk of serialized.chunks()) await writer.write(chunk);
+    await writer.flush();
+    if (options.fsync ?? true) await fh.sync();
+    await fh.close();
+    fh = undefined;
+    return { byteLength: serialized.byteLength };
+  } catch (err) {
+    await fh?.close().catch(() => undefined);
+    if (fh !== undefined || !isOpenFailure(err)) await rm(path, { force: true }).catch(() => undefined);
+    throw fromSystemError(err, 'write safetensors file', path);
+  }
+}
+
+function isOpenFailure(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && 'syscall' in err && err.syscall === 'open';
+}
