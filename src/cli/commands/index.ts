@@ -4,6 +4,9 @@
  * @module
  */
 import type { CommandDefinition } from '../command.js';
+import { completionCommand } from './completion.js';
 
 /** The registered commands. Each later command adds one import and one entry here. */
-export const COMMANDS: readonly CommandDefinition[] = [];
+export const COMMANDS: readonly CommandDefinition[] = [
+  completionCommand,
+];
