@@ -1,0 +1,149 @@
+/**
+ * The one conformance suite every Store implementation runs. Call it from a backend's test file
+ * with a factory that returns a fresh, empty store.
+ */
+import { describe, expect, it } from 'vitest';
+import { isCkptError } from '../../src/errors.js';
+import type { Store } from '../../src/storage/store.js';
+
+const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
+const dec = (b: Uint8Array): string => new TextDecoder().decode(b);
+
+async function* chunks(...parts: string[]): AsyncGenerator<Uint8Array> {
+  for (const p of parts) yield enc(p);
+}
+
+async function rejectsWith(p: Promise<unknown>, code: string): Promise<void> {
+  const err = await p.then(() => undefined, (e: unknown) => e);
+  expect(isCkptError(err), `expected a CkptError ${code}, got ${String(err)}`).toBe(true);
+  expect((err as { code: string }).code).toBe(code);
+}
+
+/** Runs the Store contract against stores made by `make`. */
+export function storeConformance(name: string, make: () => Store | Promise<Store>): void {
+  describe(`Store conformance: ${name}`, () => {
+    it('puts and gets whole values from a buffer or a stream of chunks', async () => {
+      const s = await make();
+      expect(await s.put('a/b.bin', enc('hello'))).toBe(5);
+      expect(await s.put('a/c.bin', chunks('he', '', 'llo', ' world'))).toBe(11);
+      expect(dec(await s.get('a/b.bin'))).toBe('hello');
+      expect(dec(await s.get('a/c.bin'))).toBe('hello world');
+      expect(await s.stat('a/c.bin')).toEqual({ size: 11 });
+    });
+
+    it('replaces a value on put and never aliases the caller buffer', async () => {
+      const s = await make();
+      const buf = enc('first');
+      await s.put('k', buf);
+      buf[0] = 0x78;
+      expect(dec(await s.get('k'))).toBe('first');
+      await s.put('k', enc('second'));
+      expect(dec(await s.get('k'))).toBe('second');
+    });
+
+    it('reports missing keys as E_NOT_FOUND and stat as undefined', async () => {
+      const s = await make();
+      await rejectsWith(s.get('nope'), 'E_NOT_FOUND');
+      await rejectsWith(s.getRange('nope', 0, 1), 'E_NOT_FOUND');
+      expect(await s.stat('nope')).toBeUndefined();
+      expect(await s.stat('dir/nope')).toBeUndefined();
+    });
+
+    it('reads ranges, clipped at the end of the value', async () => {
+      const s = await make();
+      await s.put('r', enc('0123456789'));
+      expect(dec(await s.getRange('r', 2, 3))).toBe('234');
+      expect(dec(await s.getRange('r', 8, 10))).toBe('89');
+      expect((await s.getRange('r', 20, 5)).byteLength).toBe(0);
+      await rejectsWith(s.getRange('r', -1, 2), 'E_INVALID_ARGUMENT');
+    });
+
+    it('streams a value back in chunks that join to the whole', async () => {
+      const s = await make();
+      const big = new Uint8Array(9 << 20).map((_, i) => i % 251);
+      await s.put('big', big);
+      const parts: Uint8Array[] = [];
+      for await (const c of s.read('big')) parts.push(c);
+      expect(Buffer.concat(parts).equals(Buffer.from(big))).toBe(true);
+      await expect(async () => {
+        for await (const _ of s.read('missing')) void _;
+      }).rejects.toMatchObject({ code: 'E_NOT_FOUND' });
+    });
+
+    it('lists keys by prefix, sorted, recursively', async () => {
+      const s = await make();
+      for (const k of ['x/2', 'x/1', 'x/y/3', 'xz', 'z']) await s.put(k, enc(k));
+      expect(await s.list('x/')).toEqual(['x/1', 'x/2', 'x/y/3']);
+      expect(await s.list('x')).toEqual(['x/1', 'x/2', 'x/y/3', 'xz']);
+      expect(await s.list('')).toEqual(['x/1', 'x/2', 'x/y/3', 'xz', 'z']);
+      expect(await s.list('none/')).toEqual([]);
+    });
+
+    it('deletes keys and folders, quietly when missing', async () => {
+      const s = await make();
+      for (const k of ['d/1', 'd/e/2', 'de']) await s.put(k, enc(k));
+      await s.delete('d/1');
+      await s.delete('d/1');
+      expect(await s.list('')).toEqual(['d/e/2', 'de']);
+      await s.deletePrefix('d/');
+      await s.deletePrefix('d/');
+      expect(await s.list('')).toEqual(['de']);
+      await rejectsWith(s.deletePrefix('de'), 'E_INVALID_ARGUMENT');
+    });
+
+    it('putIfAbsent creates once and never overwrites', async () => {
+      const s = await make();
+      expect(await s.putIfAbsent('lock', enc('one'))).toBe(true);
+      expect(await s.putIfAbsent('lock', enc('two'))).toBe(false);
+      expect(dec(await s.get('lock'))).toBe('one');
+      const results = await Promise.all([1, 2, 3, 4].map((i) => s.putIfAbsent('race', enc(String(i)))));
+      expect(results.filter(Boolean)).toHaveLength(1);
+    });
+
+    it('stages a folder invisibly until the commit record is written', async () => {
+      const s = await make();
+      const w = await s.stage('ck/one/');
+      await w.put('a.bin', chunks('aa', 'a'));
+      await w.put('sub/b.bin', enc('b'));
+      expect(await s.list('')).toEqual([]);
+      expect(await s.stat('ck/one/a.bin')).toBeUndefined();
+      await w.commit('manifest.json', enc('{}'));
+      expect(await s.list('ck/')).toEqual(['ck/one/a.bin', 'ck/one/manifest.json', 'ck/one/sub/b.bin']);
+      expect(dec(await s.get('ck/one/a.bin'))).toBe('aaa');
+    });
+
+    it('refuses to commit over a committed folder and leaves it intact', async () => {
+      const s = await make();
+      const w1 = await s.stage('ck/same/');
+      await w1.put('f', enc('first'));
+      await w1.commit('manifest.json', enc('1'));
+      const w2 = await s.stage('ck/same/');
+      await w2.put('f', enc('second'));
+      await rejectsWith(w2.commit('manifest.json', enc('2')), 'E_SAVE_FAILED');
+      await w2.abort();
+      expect(dec(await s.get('ck/same/f'))).toBe('first');
+      expect(dec(await s.get('ck/same/manifest.json'))).toBe('1');
+    });
+
+    it('abort and sweep leave no trace of uncommitted writes', async () => {
+      const s = await make();
+      const w = await s.stage('ck/gone/');
+      await w.put('f', enc('x'));
+      await w.abort();
+      await w.abort();
+      const left = await s.stage('ck/left/');
+      await left.put('f', enc('x'));
+      await s.sweep('ck/');
+      expect(await s.list('')).toEqual([]);
+      expect(await s.stat('ck/gone/f')).toBeUndefined();
+    });
+
+    it('rejects keys that escape or are malformed', async () => {
+      const s = await make();
+      for (const bad of ['', '../x', 'a/../b', '/abs', 'a//b', 'a/./b']) {
+        await rejectsWith(s.put(bad, enc('x')), 'E_INVALID_ARGUMENT');
+      }
+      await rejectsWith(s.stage('no-slash'), 'E_INVALID_ARGUMENT');
+    });
+  });
+}

@@ -1,0 +1,4 @@
+import { MemoryStore } from '../../src/storage/memory-store.js';
+import { storeConformance } from './conformance.js';
+
+storeConformance('MemoryStore', () => new MemoryStore());
