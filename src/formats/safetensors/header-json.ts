@@ -6,6 +6,7 @@
  * @module
  */
 import { CkptError } from '../../errors.js';
+import { METADATA_KEY } from './types.js';
 
 /** A JSON number as written in the text, e.g. `"24"`, `"1.0"`, `"-3e2"`. */
 export class JsonNumberLiteral {
@@ -28,14 +29,10 @@ export const MAX_HEADER_JSON_DEPTH = 128;
 
 const NUMBER = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
 
-/** Where a duplicated key was found: at the top level (a tensor name) or deeper. */
-export interface DuplicateKey {
-  key: string;
-  topLevel: boolean;
-}
-
 class HeaderJsonParser {
   private pos = 0;
+  /** The top-level key whose value is being parsed (a tensor name), for error messages. */
+  private topLevelKey: string | undefined;
 
   constructor(private readonly text: string) {}
 
@@ -51,6 +48,17 @@ class HeaderJsonParser {
     throw new CkptError('E_INVALID_HEADER', `safetensors header is not valid JSON: ${reason} at character ${this.pos}`, {
       details: { position: this.pos },
     });
+  }
+
+  private duplicate(key: string, position: number, topLevel: boolean): never {
+    if (topLevel && key !== METADATA_KEY) {
+      throw new CkptError('E_DUPLICATE_NAME', `safetensors header names the tensor ${JSON.stringify(key)} twice; names must be unique`, {
+        details: { tensor: key },
+      });
+    }
+    const where = topLevel || this.topLevelKey === undefined ? '' : ` in the entry of tensor ${JSON.stringify(this.topLevelKey)}`;
+    const details = topLevel || this.topLevelKey === undefined ? { key, position } : { key, position, tensor: this.topLevelKey };
+    throw new CkptError('E_INVALID_HEADER', `safetensors header has the key ${JSON.stringify(key)} twice${where} (character ${position})`, { details });
   }
 
   private skipWhitespace(): void {
@@ -96,14 +104,8 @@ class HeaderJsonParser {
       if (this.text[this.pos] !== '"') this.fail('expected a string key');
       const keyAt = this.pos;
       const key = this.parseString();
-      if (out.has(key)) {
-        const topLevel = depth === 0;
-        throw new CkptError(topLevel ? 'E_DUPLICATE_NAME' : 'E_INVALID_HEADER', topLevel
-          ? `safetensors header names ${JSON.stringify(key)} twice; a name must be unique`
-          : `safetensors header has the key ${JSON.stringify(key)} twice in one object (character ${keyAt})`, {
-          details: topLevel ? { tensor: key } : { key, position: keyAt },
-        });
-      }
+      if (out.has(key)) this.duplicate(key, keyAt, depth === 0);
+      if (depth === 0) this.topLevelKey = key;
       this.skipWhitespace();
       if (this.text[this.pos] !== ':') this.fail('expected ":"');
       this.pos++;
@@ -175,8 +177,8 @@ class HeaderJsonParser {
 
 /**
  * Parses header text. Throws `E_INVALID_HEADER` on malformed JSON or nesting past
- * {@link MAX_HEADER_JSON_DEPTH}, `E_DUPLICATE_NAME` on a repeated top-level key, and
- * `E_INVALID_HEADER` on a repeated key deeper down.
+ * {@link MAX_HEADER_JSON_DEPTH}, `E_DUPLICATE_NAME` on a repeated tensor name, and
+ * `E_INVALID_HEADER` on any other repeated key (`__metadata__`, a field, a metadata key).
  */
 export function parseHeaderJson(text: string): HeaderJsonValue {
   return new HeaderJsonParser(text).parseDocument();

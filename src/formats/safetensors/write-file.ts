@@ -62,7 +62,7 @@ class PositionedWriter {
 
 /**
  * Writes tensors to a safetensors file at `path` (created or truncated), streaming each tensor's
- * bytes with constant extra memory. On failure the partial file is removed. This is not an
+ * bytes with constant extra memory. On failure a partially written regular file is removed. This is not an
  * atomic replace: write to a temporary path and rename for that.
  */
 export async function writeSafetensorsFile(
@@ -72,8 +72,10 @@ export async function writeSafetensorsFile(
 ): Promise<{ byteLength: number }> {
   const serialized = serializeSafetensors(tensors, options);
   let fh: FileHandle | undefined;
+  let createdRegularFile = false;
   try {
     fh = await open(path, 'w');
+    createdRegularFile = (await fh.stat()).isFile();
     const writer = new PositionedWriter(fh);
     for await (const chunk of serialized.chunks()) await writer.write(chunk);
     await writer.flush();
@@ -83,11 +85,7 @@ export async function writeSafetensorsFile(
     return { byteLength: serialized.byteLength };
   } catch (err) {
     await fh?.close().catch(() => undefined);
-    if (fh !== undefined || !isOpenFailure(err)) await rm(path, { force: true }).catch(() => undefined);
+    if (createdRegularFile) await rm(path, { force: true }).catch(() => undefined);
     throw fromSystemError(err, 'write safetensors file', path);
   }
-}
-
-function isOpenFailure(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && 'syscall' in err && err.syscall === 'open';
 }
