@@ -21,7 +21,7 @@ const CODES = {
 } as const;
 
 function values(t: Tensor): number[] {
-  return t.dtype === 'F16' ? [...fromFloat16Array(t.data as Uint16Array)] : [...(t.data as ArrayLike<number>)].map(Number);
+  return t.dtype === 'F16' ? [...fromFloat16Array(t.data as Uint16Array)] : Array.from(t.data as ArrayLike<number>, Number);
 }
 
 describe('safetensors files from an early (pre-0.3, unaligned) writer', () => {
