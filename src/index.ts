@@ -11,3 +11,4 @@
 export * from './errors.js';
 export * from './tensor/index.js';
 export * from './formats/safetensors/index.js';
+export * from './tracking/index.js';
