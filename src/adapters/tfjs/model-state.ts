@@ -4,7 +4,7 @@
  *
  * @module
  */
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
 import { CkptError } from '../../errors.js';
 import { isTensor, type Tensor } from '../../tensor/index.js';
 import { archMismatchError, type LoadReport, type Mismatch } from './load-report.js';
