@@ -11,4 +11,5 @@
 export * from './errors.js';
 export * from './tensor/index.js';
 export * from './formats/safetensors/index.js';
+export * from './formats/pytorch/index.js';
 export * from './tracking/index.js';

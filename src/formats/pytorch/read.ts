@@ -1,0 +1,75 @@
+/**
+ * Reading `.pth` files: detect the layout, unpickle with the restricted unpickler, then read each
+ * storage by range and build the tensors. Nothing in the file is ever executed.
+ *
+ * @module
+ */
+import { CkptError } from '../../errors.js';
+import type { StateValue } from '../../tensor/state-tree.js';
+import { loadArchive } from './archive.js';
+import { loadLegacy } from './legacy.js';
+import { resolveReadOptions, type ReadPthOptions, type ResolvedReadOptions } from './limits.js';
+import type { LoadedPickle } from './loaded.js';
+import type { StorageRef } from './pickle/values.js';
+import { checkView, materialize } from './rebuild.js';
+import { bytesSource, fileSource, type ByteSource } from './source.js';
+import { listTensorRefs } from './tensor-refs.js';
+import { toStateValue } from './to-state.js';
+
+const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04];
+const PREVIEW_MAGIC = 'PYTORCH1';
+
+/** Opens the pickle of a torch file of either layout. */
+export async function loadPickle(src: ByteSource, o: ResolvedReadOptions): Promise<LoadedPickle> {
+  const head = await src.read(0, Math.min(src.size, 8));
+  if (ZIP_MAGIC.every((b, i) => head[i] === b)) return loadArchive(src, o);
+  if (Buffer.from(head).toString('latin1') === PREVIEW_MAGIC) throw new CkptError('E_UNSUPPORTED', 'this file uses the 1.4 preview format (PYTORCH1), which torch itself no longer reads');
+  if (head[0] === 0x80) return loadLegacy(src, o);
+  throw new CkptError('E_BAD_PICKLE', 'not a torch file: neither a zip archive nor a pickle stream');
+}
+
+/** Builds every tensor of a loaded pickle into a state tree. */
+export async function buildState(loaded: LoadedPickle, o: ResolvedReadOptions): Promise<StateValue> {
+  // First pass: collect the tensor references, check them and the byte budget before any read.
+  const refs = listTensorRefs(loaded.root, o.pickle.maxDepth).map((r) => r.ref);
+  let budget = o.maxTensorBytes;
+  for (const ref of refs) {
+    budget -= checkView(ref, ref.storage.byteLength);
+    if (budget < 0) throw new CkptError('E_LIMIT', `the tensors need more than ${o.maxTensorBytes} bytes (maxTensorBytes)`);
+  }
+  const bytes = new Map<StorageRef, Uint8Array>();
+  for (const ref of refs) {
+    if (!bytes.has(ref.storage)) bytes.set(ref.storage, await loaded.readStorage(ref.storage));
+  }
+  const big = loaded.byteorder === 'big';
+  return toStateValue(loaded.root, (ref) => materialize(ref, bytes.get(ref.storage) ?? new Uint8Array(0), big), o.pickle.maxDepth);
+}
+
+async function readFrom(src: ByteSource, options: ReadPthOptions): Promise<StateValue> {
+  const o = resolveReadOptions(options);
+  try {
+    return await buildState(await loadPickle(src, o), o);
+  } finally {
+    await src.close();
+  }
+}
+
+/**
+ * Reads a `.pth` / `.pt` file written by `torch.save` (zip layout, or the legacy pre-1.6 stream)
+ * into a state tree, without executing anything in it. Storages are read by range.
+ *
+ * @example
+ * ```ts
+ * const ckpt = await readPth('checkpoint.pth');
+ * ```
+ * @throws CkptError `E_UNSAFE_PICKLE` (a global or opcode outside the allow-list), `E_BAD_PICKLE`,
+ *   `E_BAD_ZIP`, `E_CORRUPT` (CRC), `E_LIMIT`, `E_UNSUPPORTED`, `E_NOT_FOUND`, `E_IO`.
+ */
+export async function readPth(path: string, options: ReadPthOptions = {}): Promise<StateValue> {
+  return readFrom(await fileSource(path), options);
+}
+
+/** {@link readPth} over bytes in memory. Contiguous tensors view `bytes` without copying. */
+export async function parsePth(bytes: Uint8Array, options: ReadPthOptions = {}): Promise<StateValue> {
+  return readFrom(bytesSource(bytes), options);
+}
