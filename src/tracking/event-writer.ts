@@ -90,12 +90,13 @@ export class EventFileWriter {
     }
     const host = options.hostname ?? osHostname();
     const openOptions = { mode: 'wx' as const, maxBufferBytes: options.maxBufferBytes ?? DEFAULT_MAX_BUFFER_BYTES };
+    const openedMs = now();
     for (let attempt = 0; ; attempt++) {
-      const name = eventFileName(now() / 1000, host, process.pid, fileCounter++, options.filenameSuffix ?? '');
+      const name = eventFileName(openedMs / 1000, host, process.pid, fileCounter++, options.filenameSuffix ?? '');
       try {
         const file = await AppendFile.open(join(logDir, name), openOptions);
         const w = new EventFileWriter(file, now, options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES);
-        w.writeEvent({ wallTime: now() / 1000, step: 0, fileVersion: EVENT_FILE_VERSION });
+        w.writeEvent({ wallTime: openedMs / 1000, step: 0, fileVersion: EVENT_FILE_VERSION });
         return w;
       } catch (err) {
         const exists = isCkptError(err) && err.details.syscallCode === 'EEXIST';

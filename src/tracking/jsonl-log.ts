@@ -9,6 +9,7 @@
  *   written as the string `"NaN"`, `"Infinity"` or `"-Infinity"` (the spellings of JavaScript's
  *   `String(x)` and of Python's `float(s)`); the reader turns them back into numbers. Null would lose
  *   which one it was; bare `NaN` tokens (Python's json default) would make the line invalid JSON.
+ *   (`-0` is written as `0`, as JSON.stringify does.)
  *
  * Durability: a line is appended whole; `flush()` (once per epoch) fsyncs. A crash can leave a torn
  * last line: the reader skips and reports it, and the writer cuts it off when it reopens the log.
