@@ -1,0 +1,84 @@
+/**
+ * Growable typed arrays for "cat" metric states (scores kept for ranking metrics).
+ *
+ * @module
+ */
+
+/** An append-only Float64Array with amortised doubling. */
+export class Float64Buffer {
+  private data: Float64Array;
+  private size = 0;
+
+  constructor(capacity = 1024) {
+    this.data = new Float64Array(Math.max(16, capacity));
+  }
+
+  /** Number of values held. */
+  get length(): number {
+    return this.size;
+  }
+
+  /** Appends every value of `values`. */
+  push(values: ArrayLike<number>): void {
+    this.reserve(this.size + values.length);
+    this.data.set(values, this.size);
+    this.size += values.length;
+  }
+
+  /** A view of the values held (valid until the next push). */
+  view(): Float64Array {
+    return this.data.subarray(0, this.size);
+  }
+
+  /** Forgets every value. */
+  clear(): void {
+    this.size = 0;
+  }
+
+  private reserve(n: number): void {
+    if (n <= this.data.length) return;
+    let cap = this.data.length;
+    while (cap < n) cap *= 2;
+    const next = new Float64Array(cap);
+    next.set(this.view());
+    this.data = next;
+  }
+}
+
+/** An append-only Int32Array with amortised doubling. */
+export class Int32Buffer {
+  private data: Int32Array;
+  private size = 0;
+
+  constructor(capacity = 1024) {
+    this.data = new Int32Array(Math.max(16, capacity));
+  }
+
+  /** Number of values held. */
+  get length(): number {
+    return this.size;
+  }
+
+  /** Appends every value of `values`. */
+  push(values: ArrayLike<number>): void {
+    if (this.size + values.length > this.data.length) {
+      let cap = this.data.length;
+      while (cap < this.size + values.length) cap *= 2;
+      const next = new Int32Array(cap);
+      next.set(this.view());
+      this.data = next;
+    }
+    this.data.set(values, this.size);
+    this.size += values.length;
+  }
+
+  /** A view of the values held (valid until the next push). */
+  view(): Int32Array {
+    return this.data.subarray(0, this.size);
+  }
+
+  /** Forgets every value. */
+  clear(): void {
+    this.size = 0;
+  }
+}

@@ -1,0 +1,234 @@
+/**
+ * Regression metrics streamed over batches with exact sums: MSE, RMSE, MAE, R², explained
+ * variance, MAPE, max error and median absolute error, as scikit-learn 1.2 defines them
+ * (`force_finite=True`: a constant `y_true` gives R² = 1 when predictions are perfect, else 0).
+ *
+ * Sums of `d = y_true - y_pred`, `d²`, `y`, `y²`, `|d|` and `|d| / max(|y|, eps)` are exact, so a
+ * merged state is bit-for-bit the one-shot state, and variances are computed without
+ * cancellation. The median needs every `|d|` (a "cat" state); it is kept only when asked for.
+ *
+ * @module
+ */
+import { z } from 'zod';
+import { CkptError } from '../errors.js';
+import { Float64Buffer } from './buffer.js';
+import { ExactSum, ratioToNumber, UNIT_EXPONENT } from './exact-sum.js';
+import { checkFinite, checkSameLength, toFloat64, type NumberVector } from './input.js';
+import { sortFloat64 } from './sort.js';
+
+/** Names of the regression metrics (scikit-learn's, shortened as in the `ckpt metrics` JSON). */
+export const REGRESSION_METRICS = ['mse', 'rmse', 'mae', 'r2', 'explained_variance', 'mape', 'max_error', 'median_absolute_error'] as const;
+
+/** One regression metric name. */
+export type RegressionMetricName = (typeof REGRESSION_METRICS)[number];
+
+/** Every regression metric, keyed by name. NaN where scikit-learn returns nan (R² of one sample). */
+export type RegressionResult = Record<RegressionMetricName, number> & { n_samples: number; warnings: string[] };
+
+/** One batch of a regression problem. */
+export interface RegressionBatch {
+  /** True values (finite numbers). */
+  yTrue: NumberVector;
+  /** Predicted values (finite numbers). */
+  yPred: NumberVector;
+}
+
+/** Options of {@link RegressionMetrics}. */
+export interface RegressionOptions {
+  /** The metrics to compute; state is kept only for these. Default: all of {@link REGRESSION_METRICS}. */
+  metrics?: readonly RegressionMetricName[];
+}
+
+/** The JSON state of {@link RegressionMetrics}. */
+export const regressionStateSchema = z.object({
+  kind: z.literal('regression'),
+  n: z.number().int().min(0),
+  sumD: z.string(),
+  sumD2: z.string(),
+  sumY: z.string(),
+  sumY2: z.string(),
+  sumAbs: z.string(),
+  sumApe: z.string(),
+  maxAbs: z.number(),
+  absErrors: z.array(z.number()).optional(),
+});
+
+/** The JSON state of {@link RegressionMetrics}. */
+export type RegressionState = z.infer<typeof regressionStateSchema>;
+
+const EPS = 2 ** -52;
+
+/** Regression metrics over batches. */
+export class RegressionMetrics {
+  private readonly wanted: ReadonlySet<RegressionMetricName>;
+  private n = 0;
+  private readonly sumD = new ExactSum();
+  private readonly sumD2 = new ExactSum();
+  private readonly sumY = new ExactSum();
+  private readonly sumY2 = new ExactSum();
+  private readonly sumAbs = new ExactSum();
+  private readonly sumApe = new ExactSum();
+  private maxAbs = 0;
+  private readonly absErrors = new Float64Buffer();
+
+  constructor(options: RegressionOptions = {}) {
+    this.wanted = new Set(options.metrics ?? REGRESSION_METRICS);
+  }
+
+  private wants(...names: RegressionMetricName[]): boolean {
+    return names.some((n) => this.wanted.has(n));
+  }
+
+  /** Adds one batch; throws `E_LENGTH_MISMATCH` or `E_NAN_INPUT`. Returns `this`. */
+  update(batch: RegressionBatch): this {
+    const y = toFloat64(batch.yTrue, 'y_true');
+    const p = toFloat64(batch.yPred, 'y_pred');
+    checkSameLength(y.length, p.length, 'y_true', 'y_pred');
+    checkFinite(y, 'y_true');
+    checkFinite(p, 'y_pred');
+    const squares = this.wants('mse', 'rmse', 'r2', 'explained_variance');
+    const moments = this.wants('r2', 'explained_variance');
+    const linear = this.wants('explained_variance');
+    const abs = this.wants('mae');
+    const ape = this.wants('mape');
+    const max = this.wants('max_error');
+    const keep = this.wants('median_absolute_error');
+    const absErrors = keep ? new Float64Array(y.length) : undefined;
+    const { sumD, sumD2, sumY, sumY2, sumAbs, sumApe } = this;
+    let maxAbs = this.maxAbs;
+    for (let i = 0; i < y.length; i++) {
+      const yi = y[i] as number;
+      const d = yi - (p[i] as number);
+      const a = Math.abs(d);
+      if (squares) sumD2.addSquare(d);
+      if (moments) {
+        sumY.add(yi);
+        sumY2.addSquare(yi);
+      }
+      if (linear) sumD.add(d);
+      if (abs) sumAbs.add(a);
+      if (ape) sumApe.add(a / Math.max(Math.abs(yi), EPS));
+      if (max && a > maxAbs) maxAbs = a;
+      if (absErrors) absErrors[i] = a;
+    }
+    this.maxAbs = maxAbs;
+    if (absErrors) this.absErrors.push(absErrors);
+    this.n += y.length;
+    return this;
+  }
+
+  /** Number of samples seen. */
+  get count(): number {
+    return this.n;
+  }
+
+  /** The metrics asked for (all by default); throws `E_EMPTY_INPUT` before the first sample. */
+  compute(): RegressionResult {
+    const n = this.n;
+    if (n === 0) throw new CkptError('E_EMPTY_INPUT', 'no samples were given to the regression metrics');
+    const warnings: string[] = [];
+    const mse = this.sumD2.mean(n);
+    const result = { n_samples: n, warnings } as RegressionResult;
+    const set = (name: RegressionMetricName, f: () => number) => {
+      if (this.wanted.has(name)) result[name] = f();
+    };
+    set('mse', () => mse);
+    set('rmse', () => Math.sqrt(mse));
+    set('mae', () => this.sumAbs.mean(n));
+    set('mape', () => this.sumApe.mean(n));
+    set('max_error', () => this.maxAbs);
+    set('median_absolute_error', () => median(this.absErrors.view()));
+    set('r2', () => {
+      if (n < 2) {
+        warnings.push('r2: R^2 score is not well-defined with less than two samples');
+        return NaN;
+      }
+      return assemble(this.sumD2.value(), this.centeredSquares(this.sumY, this.sumY2, 0));
+    });
+    set('explained_variance', () => assemble(this.centeredSquares(this.sumD, this.sumD2, 1), this.centeredSquares(this.sumY, this.sumY2, 1)));
+    return result;
+  }
+
+  /** `sum((x - mean(x))^2) / n^power`, exactly rounded, from exact sums of x and x². */
+  private centeredSquares(sum: ExactSum, sumSquares: ExactSum, power: 0 | 1): number {
+    const s1 = sum.exact();
+    const s2 = sumSquares.exact();
+    if (s1 === undefined || s2 === undefined) return NaN;
+    const n = BigInt(this.n);
+    // (n*S2 - S1^2) / n^(1+power), with S = units * 2^-1074.
+    const num = n * s2 * (1n << BigInt(-UNIT_EXPONENT)) - s1 * s1;
+    return ratioToNumber(num, n ** BigInt(1 + power), 2 * UNIT_EXPONENT);
+  }
+
+  /** Adds the state of another instance (same metrics). */
+  merge(other: RegressionMetrics): this {
+    return this.loadMerged(other.state());
+  }
+
+  /** Forgets every sample. */
+  reset(): this {
+    this.n = 0;
+    for (const s of [this.sumD, this.sumD2, this.sumY, this.sumY2, this.sumAbs, this.sumApe]) s.reset();
+    this.maxAbs = 0;
+    this.absErrors.clear();
+    return this;
+  }
+
+  /** The JSON state. `absErrors` is present only when the median is computed. */
+  state(): RegressionState {
+    const s: RegressionState = {
+      kind: 'regression',
+      n: this.n,
+      sumD: this.sumD.state(),
+      sumD2: this.sumD2.state(),
+      sumY: this.sumY.state(),
+      sumY2: this.sumY2.state(),
+      sumAbs: this.sumAbs.state(),
+      sumApe: this.sumApe.state(),
+      maxAbs: this.maxAbs,
+    };
+    if (this.wanted.has('median_absolute_error')) s.absErrors = Array.from(this.absErrors.view());
+    return s;
+  }
+
+  /** Adds a JSON state (from {@link state}) into this one. */
+  loadMerged(state: unknown): this {
+    const parsed = regressionStateSchema.safeParse(state);
+    if (!parsed.success) throw new CkptError('E_INVALID_ARGUMENT', `not a regression metrics state: ${parsed.error.issues[0]?.message ?? ''}`);
+    const s = parsed.data;
+    if (this.wanted.has('median_absolute_error') && s.absErrors === undefined && s.n > 0) {
+      throw new CkptError('E_INVALID_ARGUMENT', 'the state has no absolute errors, so the median absolute error cannot be merged');
+    }
+    this.n += s.n;
+    this.sumD.merge(ExactSum.fromState(s.sumD));
+    this.sumD2.merge(ExactSum.fromState(s.sumD2));
+    this.sumY.merge(ExactSum.fromState(s.sumY));
+    this.sumY2.merge(ExactSum.fromState(s.sumY2));
+    this.sumAbs.merge(ExactSum.fromState(s.sumAbs));
+    this.sumApe.merge(ExactSum.fromState(s.sumApe));
+    this.maxAbs = Math.max(this.maxAbs, s.maxAbs);
+    if (s.absErrors) this.absErrors.push(s.absErrors);
+    return this;
+  }
+
+  /** A new instance holding a JSON state. */
+  static fromState(state: unknown, options: RegressionOptions = {}): RegressionMetrics {
+    return new RegressionMetrics(options).loadMerged(state);
+  }
+}
+
+/** scikit-learn's `_assemble_r2_explained_variance` with `force_finite=True`. */
+function assemble(numerator: number, denominator: number): number {
+  if (numerator === 0) return 1;
+  if (denominator === 0) return 0;
+  return 1 - numerator / denominator;
+}
+
+/** `np.median`: the middle value, or the mean of the two middle values. */
+function median(values: Float64Array): number {
+  const sorted = sortFloat64(values.slice());
+  const n = sorted.length;
+  const mid = n >>> 1;
+  if (n % 2 === 1) return sorted[mid] as number;
+  return ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
