@@ -10,6 +10,9 @@
  */
 export * from './errors.js';
 export * from './tensor/index.js';
+export * from './metrics/index.js';
 export * from './formats/safetensors/index.js';
 export * from './formats/pytorch/index.js';
 export * from './tracking/index.js';
+export * from './storage/index.js';
+export * from './checkpoint/index.js';
