@@ -8,6 +8,11 @@ import { EventFileWriter } from '../../src/tracking/event-writer.js';
 import { encodeRecord } from '../../src/tracking/tfrecord.js';
 import { useTempDirs } from '../helpers/tmp.js';
 
+/** XORs one byte (test corruption). */
+const flip = (b: Uint8Array, i: number, mask: number): void => {
+  b[i] = (b[i] ?? 0) ^ mask;
+};
+
 const FIXTURES = join(import.meta.dirname, '../fixtures/tensorboard');
 const file = (...events: EventMessage[]): Buffer => Buffer.concat(events.map((e) => encodeRecord(encodeEvent(e))));
 const VERSION: EventMessage = { wallTime: 1, step: 0, fileVersion: 'brain.Event:2' };
@@ -112,7 +117,7 @@ describe('damaged files', () => {
 
   it('stops at a data CRC mismatch in the middle and reports it (records after it are not read)', () => {
     const bytes = Buffer.concat(records);
-    bytes[offsetOf(2) + 14] ^= 0xff;
+    flip(bytes, offsetOf(2) + 14, 0xff);
     const r = readEvents(bytes);
     expect(r.scalars.map((s) => s.step)).toEqual([1]);
     expect(r.truncatedAt).toBeUndefined();
@@ -122,7 +127,7 @@ describe('damaged files', () => {
 
   it('stops at a length CRC mismatch', () => {
     const bytes = Buffer.concat(records);
-    bytes[offsetOf(3) + 9] ^= 0x01;
+    flip(bytes, offsetOf(3) + 9, 0x01);
     const r = readEvents(bytes);
     expect(r.scalars.map((s) => s.step)).toEqual([1, 2]);
     expect(r.problems[0]).toMatchObject({ offset: offsetOf(3), message: expect.stringMatching(/length CRC/) });
@@ -136,7 +141,7 @@ describe('damaged files', () => {
 
   it('skips a record with valid CRCs but an undecodable Event, and reads on', () => {
     const garbage = encodeRecord(Uint8Array.from([0x0b, 0x0c]));
-    const r = readEvents(Buffer.concat([records[0] ?? [], garbage, ...records.slice(1)]));
+    const r = readEvents(Buffer.concat([...records.slice(0, 1), garbage, ...records.slice(1)]));
     expect(r.scalars.map((s) => s.step)).toEqual([1, 2, 3, 4]);
     expect(r.problems).toEqual([{ offset: records[0]?.length, code: 'E_BAD_RECORD', message: expect.stringMatching(/wire type 3/) }]);
   });

@@ -3,6 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { crc32c } from '../../src/util/crc32c.js';
 import { encodeRecord, maskCrc, maskedCrc32c, scanRecords, unmaskCrc } from '../../src/tracking/tfrecord.js';
 
+/** XORs one byte (test corruption). */
+const flip = (b: Uint8Array, i: number, mask: number): void => {
+  b[i] = (b[i] ?? 0) ^ mask;
+};
+
 const hex = (s: string): Uint8Array => Uint8Array.from(Buffer.from(s.replace(/\s+/g, ''), 'hex'));
 const ascii = (s: string): Uint8Array => new TextEncoder().encode(s);
 
@@ -52,10 +57,10 @@ describe('encodeRecord / scanRecords', () => {
   it('stops at a bad length CRC, a bad data CRC, and an over-limit length', () => {
     const rec = encodeRecord(ascii('payload'));
     const badLen = Uint8Array.from(rec);
-    badLen[8] ^= 1;
+    flip(badLen, 8, 1);
     expect(scanRecords(Buffer.concat([rec, badLen, rec])).stop).toMatchObject({ kind: 'corrupt', offset: rec.length, message: expect.stringContaining('length CRC') });
     const badData = Uint8Array.from(rec);
-    badData[14] ^= 0x80;
+    flip(badData, 14, 0x80);
     const r = scanRecords(Buffer.concat([rec, badData, rec]));
     expect(r.records).toHaveLength(1);
     expect(r.stop).toMatchObject({ kind: 'corrupt', code: 'E_BAD_RECORD', message: expect.stringContaining('data CRC') });
