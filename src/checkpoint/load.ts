@@ -1,0 +1,71 @@
+/**
+ * Loading one checkpoint back into a state tree. Every file is checked against the manifest (size
+ * and CRC32C) before it is parsed, so a damaged file is reported as `E_CORRUPT` naming it and is
+ * never interpreted.
+ *
+ * @module
+ */
+import { CkptError, isCkptError } from '../errors.js';
+import { parseSafetensors } from '../formats/safetensors/index.js';
+import type { Store } from '../storage/store.js';
+import { unflattenState, type StateValue } from '../tensor/state-tree.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { crc32c, crc32cHex } from '../util/crc32c.js';
+import { readManifest } from './catalog.js';
+import { checkpointKey, joinTensors, STATE_FILE, TENSOR_FILES } from './layout.js';
+import { recordOf, type Manifest } from './manifest.js';
+import type { CheckpointRecord } from './policies/types.js';
+import { decodeStateFile } from './state-file.js';
+
+/** A checkpoint loaded back. */
+export interface LoadedCheckpoint {
+  /** The state tree as it was saved (tensors, skeleton values, RNG and user state). */
+  readonly state: StateValue;
+  /** Name, epoch, step, metrics and time. */
+  readonly record: CheckpointRecord;
+  readonly manifest: Manifest;
+}
+
+/** Reads `file` of checkpoint `name` and checks it against the manifest. */
+async function readChecked(store: Store, name: string, manifest: Manifest, file: string): Promise<Uint8Array> {
+  const want = manifest.files[file];
+  if (want === undefined) throw new CkptError('E_CORRUPT', `checkpoint "${name}": ${file} is not in its manifest`, { details: { checkpoint: name, file } });
+  let bytes: Uint8Array;
+  try {
+    bytes = await store.get(checkpointKey(name, file));
+  } catch (err) {
+    if (isCkptError(err, 'E_NOT_FOUND')) {
+      throw new CkptError('E_CORRUPT', `checkpoint "${name}": ${file} is missing`, { cause: err, details: { checkpoint: name, file } });
+    }
+    throw err;
+  }
+  if (bytes.byteLength !== want.size) {
+    throw new CkptError('E_CORRUPT', `checkpoint "${name}": ${file} is ${bytes.byteLength} bytes, the manifest says ${want.size}`, { details: { checkpoint: name, file } });
+  }
+  const got = crc32cHex(crc32c(bytes));
+  if (got !== want.crc32c) {
+    throw new CkptError('E_CORRUPT', `checkpoint "${name}": ${file} has CRC32C ${got}, the manifest says ${want.crc32c}`, { details: { checkpoint: name, file } });
+  }
+  return bytes;
+}
+
+/**
+ * Loads checkpoint `name`: verifies and parses every file its manifest lists, then joins tensors
+ * and skeleton. Throws `E_INCOMPLETE` (no valid manifest) or `E_CORRUPT` (a damaged file, named).
+ */
+export async function loadCheckpoint(store: Store, name: string): Promise<LoadedCheckpoint> {
+  const manifest = await readManifest(store, name);
+  const files = new Map<string, Map<string, Tensor>>();
+  for (const spec of TENSOR_FILES) {
+    if (!Object.hasOwn(manifest.files, spec.file)) continue;
+    const bytes = await readChecked(store, name, manifest, spec.file);
+    try {
+      files.set(spec.file, parseSafetensors(bytes).tensors);
+    } catch (err) {
+      throw new CkptError('E_CORRUPT', `checkpoint "${name}": ${spec.file} is not valid safetensors: ${err instanceof Error ? err.message : String(err)}`, { cause: err, details: { checkpoint: name, file: spec.file } });
+    }
+  }
+  const stateFile = decodeStateFile(await readChecked(store, name, manifest, STATE_FILE), `${STATE_FILE} of checkpoint "${name}"`);
+  const state = unflattenState(joinTensors(files), stateFile.skeleton);
+  return { state, record: recordOf(name, manifest), manifest };
+}

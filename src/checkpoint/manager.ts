@@ -1,0 +1,349 @@
+/**
+ * `CheckpointManager`: the one object a training loop talks to. It composes the parts and holds
+ * the run's life cycle; each decision and mechanism lives in its own module:
+ * policies (when to save, what to keep), naming, snapshot, commit, catalog (the manifests), load,
+ * lock, run info and signals.
+ *
+ * @example
+ * ```ts
+ * const ckpt = await CheckpointManager.open('runs/mnist', { monitor: 'val_acc', saveTopK: 3, keepLast: 1 });
+ * if (ckpt.latest()) ({ state } = await ckpt.restore('latest'));
+ * for (let epoch = 0; epoch < 10; epoch++) {
+ *   // ... train, evaluate ...
+ *   await ckpt.save({ epoch, step, metrics: { val_acc }, state: { model, optimizer, rng } });
+ * }
+ * await ckpt.close();
+ * ```
+ * @module
+ */
+import { CkptError, isCkptError } from '../errors.js';
+import { FsStore } from '../storage/fs-store.js';
+import type { Store } from '../storage/store.js';
+import type { StateValue } from '../tensor/state-tree.js';
+import { deleteCheckpoint, infoOf, readCatalog, sweepRun, type CheckpointInfo } from './catalog.js';
+import { commitCheckpoint } from './commit.js';
+import { loadCheckpoint, type LoadedCheckpoint } from './load.js';
+import { acquireRunLock, type RunLock } from './lock.js';
+import { renderCheckpointName, uniqueName } from './naming.js';
+import { resolveOptions, type CheckpointManagerOptions, type ResolvedOptions } from './options.js';
+import { requireMetric } from './policies/metric.js';
+import { bestCheckpoint, compareOldestFirst, latestCheckpoint, rankByMetric } from './policies/order.js';
+import { planRetention } from './policies/plan-retention.js';
+import type { CheckpointRecord, SaveTrigger, StepRecord } from './policies/types.js';
+import { ensureRunInfo, ckptPackageVersion, type RunInfo } from './run-info.js';
+import { installSignalHandlers, type SignalOptions } from './signals.js';
+import { snapshotState, StagingBuffer } from './snapshot.js';
+import { encodeStateFile } from './state-file.js';
+import { verifyCheckpoint, verifyRun, type VerifyReport } from './verify.js';
+
+/** What to save. */
+export interface SaveRequest {
+  /** Epoch, 0-based integer. */
+  epoch: number;
+  /** Global step (optimizer updates so far), integer >= 0. */
+  step: number;
+  /** Metrics of this step, e.g. `{ val_loss: 0.12, val_acc: 0.97 }`. Default: `{}`. */
+  metrics?: Readonly<Record<string, number>>;
+  /**
+   * The state tree. Tensors under `model` go to `model.safetensors`, under `optimizer` to
+   * `optimizer.safetensors`, any others to `extra.safetensors`; everything else (counters, RNG
+   * state, data order...) to `state.json`.
+   */
+  state: StateValue;
+  /** Save now whatever the schedule says (`interrupt`, `exception`, `force`). Default: none. */
+  trigger?: SaveTrigger;
+}
+
+/** What `save()` did. */
+export type SaveResult =
+  | {
+      readonly saved: true;
+      /** Name of the checkpoint folder. */
+      readonly name: string;
+      /** Why it was saved. */
+      readonly reasons: readonly string[];
+      /** True when it is still being written (async); `wait()` for it. */
+      readonly pending: boolean;
+      /** Checkpoints retention removed (sync saves only; async saves report them through `wait()`'s caller later). */
+      readonly removed: readonly string[];
+    }
+  | { readonly saved: false; readonly reasons: readonly string[] };
+
+/** Which checkpoint to restore: `latest`, `best`, a name, or a step. */
+export type RestoreSelector = 'latest' | 'best' | string | number;
+
+/** Manages the checkpoints of one run. Create with {@link CheckpointManager.open}. */
+export class CheckpointManager {
+  private checkpoints: CheckpointInfo[];
+  private readonly history: StepRecord[] = [];
+  private readonly staging = new StagingBuffer();
+  private inflight: Promise<void> | undefined;
+  private pending: CheckpointRecord | undefined;
+  private failure: unknown;
+  private closed = false;
+  private removeSignalHandlers: (() => void) | undefined;
+  private lastRemoved: string[] = [];
+  /** Name of the checkpoint this run restored (protected from retention). */
+  resumedFrom: string | undefined;
+
+  private constructor(
+    /** Where the checkpoints are. */
+    readonly store: Store,
+    private readonly o: ResolvedOptions,
+    private readonly lock: RunLock,
+    /** The run's provenance (`run.json`). */
+    readonly runInfo: RunInfo,
+    checkpoints: readonly CheckpointInfo[],
+    /** Folders without a valid manifest that were kept for inspection: their names are taken. */
+    private readonly takenNames: readonly string[],
+  ) {
+    this.checkpoints = [...checkpoints];
+  }
+
+  /**
+   * Opens (or creates) the run at `dir`: takes the run lock (`E_LOCKED` if another live process
+   * holds it), sweeps leftovers of interrupted writes and deletes, rebuilds the checkpoint list
+   * (and so best score and top-K) from the manifests, and writes `run.json` when the run is new.
+   * `dir` is the run directory for the default `FsStore`; with `options.store` it only names the run.
+   */
+  static async open(dir: string, options: CheckpointManagerOptions = {}): Promise<CheckpointManager> {
+    const o = resolveOptions(options);
+    const store = options.store ?? new FsStore(dir);
+    const lock = await acquireRunLock(store, { now: o.now, onWarning: o.onWarning });
+    try {
+      await sweepRun(store);
+      const { checkpoints, incomplete } = await readCatalog(store);
+      const runInfo = await ensureRunInfo(store, {
+        now: o.now,
+        ...(options.hparams === undefined ? {} : { hparams: options.hparams }),
+        ...(options.gitCwd === undefined ? {} : { cwd: options.gitCwd }),
+      });
+      return new CheckpointManager(store, o, lock, runInfo, checkpoints, [...incomplete.keys()]);
+    } catch (err) {
+      await lock.release().catch(() => undefined);
+      throw err;
+    }
+  }
+
+  /** The monitored metric and its mode, when one is set. */
+  get monitor(): { readonly name: string; readonly mode: 'min' | 'max' } | undefined {
+    return this.o.monitor === undefined ? undefined : { name: this.o.monitor, mode: this.o.mode };
+  }
+
+  /**
+   * Offers a step. Decides with the save policies (a `trigger` always saves), and when saving:
+   * snapshots the state, writes and commits the checkpoint, then applies retention. With `async`
+   * (the default) it returns once tensors are copied and the write goes on in the background;
+   * at most one write is in flight (a second save waits for the first). A failed background write
+   * is thrown by the next call (save, restore, wait or close).
+   * Throws `E_METRIC_MISSING` when the monitored metric is not in `metrics` (except for triggers).
+   */
+  async save(request: SaveRequest): Promise<SaveResult> {
+    this.ensureOpen();
+    this.throwFailure();
+    const current = this.stepRecord(request);
+    let decision;
+    if (request.trigger !== undefined) {
+      decision = { save: true, reasons: [`trigger: ${request.trigger}`] };
+    } else {
+      if (this.o.monitor !== undefined) requireMetric(current, this.o.monitor, 'save');
+      const visible = this.pending === undefined ? this.checkpoints : [...this.checkpoints, this.pending];
+      decision = this.o.savePolicy.decide({ current, history: this.history, checkpoints: visible });
+    }
+    this.history.push(current);
+    if (!decision.save) return { saved: false, reasons: decision.reasons };
+
+    // One snapshot at a time: the previous write must finish before its staging buffer is reused.
+    await this.settle();
+    this.throwFailure();
+    const name = uniqueName(
+      renderCheckpointName(this.o.filename, current),
+      new Set([...this.checkpoints.map((c) => c.name), ...this.takenNames]),
+    );
+    const snapshot = snapshotState(request.state, this.o.async ? this.staging : undefined);
+    const stateJson = encodeStateFile({
+      epoch: current.epoch,
+      step: current.step,
+      metrics: current.metrics,
+      skeleton: snapshot.skeleton,
+      framework: { library: 'ckpt', version: ckptPackageVersion(), node: process.version },
+    });
+    const write = async (): Promise<void> => {
+      const manifest = await commitCheckpoint(
+        this.store,
+        { name, ...current, ...(request.trigger === undefined ? {} : { trigger: request.trigger }), reasons: decision.reasons, tensorFiles: snapshot.tensorFiles, stateJson },
+        this.o.now,
+      );
+      this.checkpoints.push(infoOf(name, manifest));
+      this.checkpoints.sort(compareOldestFirst);
+      this.lastRemoved = await this.applyRetention();
+    };
+    if (!this.o.async) {
+      await write();
+      return { saved: true, name, reasons: decision.reasons, pending: false, removed: this.lastRemoved };
+    }
+    this.pending = { name, ...current };
+    this.inflight = write().then(
+      () => {
+        this.pending = undefined;
+        this.inflight = undefined;
+      },
+      (err: unknown) => {
+        this.pending = undefined;
+        this.inflight = undefined;
+        this.failure = err;
+      },
+    );
+    return { saved: true, name, reasons: decision.reasons, pending: true, removed: [] };
+  }
+
+  /**
+   * Loads a checkpoint back, verifying every file first. `latest` and `best` fall back to the
+   * next candidate (older, or next best) when one is corrupt or incomplete, warning with its name;
+   * a name or step selects exactly that checkpoint (`E_CORRUPT`, `E_NOT_FOUND` otherwise).
+   * The restored checkpoint is remembered as `resumedFrom` and never deleted by retention.
+   */
+  async restore(selector: RestoreSelector = 'latest'): Promise<LoadedCheckpoint> {
+    this.ensureOpen();
+    await this.settle();
+    this.throwFailure();
+    const candidates = this.candidates(selector);
+    const fallback = selector === 'latest' || selector === 'best';
+    const bad: string[] = [];
+    for (const c of candidates) {
+      try {
+        const loaded = await loadCheckpoint(this.store, c.name);
+        if (bad.length > 0) this.o.onWarning(`restore('${selector}'): ${bad.join('; ')}; restored "${c.name}" (epoch ${c.epoch}, step ${c.step}) instead`);
+        this.resumedFrom = c.name;
+        return loaded;
+      } catch (err) {
+        if (!fallback || !(isCkptError(err, 'E_CORRUPT') || isCkptError(err, 'E_INCOMPLETE'))) throw err;
+        bad.push(`checkpoint "${c.name}" is unusable (${err.message})`);
+      }
+    }
+    if (bad.length > 0) throw new CkptError('E_CORRUPT', `restore('${selector}'): no valid checkpoint in ${this.store.location}: ${bad.join('; ')}`);
+    throw new CkptError('E_NOT_FOUND', `restore(${JSON.stringify(selector)}): no such checkpoint in ${this.store.location}` + (this.checkpoints.length === 0 ? ' (the run has none yet)' : ''));
+  }
+
+  /** Committed checkpoints, oldest first (a background write shows up once committed). */
+  list(): readonly CheckpointInfo[] {
+    return [...this.checkpoints];
+  }
+
+  /** The best committed checkpoint by the monitored metric (NaN never best); `undefined` without `monitor` or checkpoints. */
+  best(): CheckpointInfo | undefined {
+    if (this.o.monitor === undefined) return undefined;
+    const b = bestCheckpoint(this.checkpoints, this.o.monitor, this.o.mode);
+    return b === undefined ? undefined : this.byName(b.name);
+  }
+
+  /** The latest committed checkpoint (highest step, then time); `undefined` when there is none. */
+  latest(): CheckpointInfo | undefined {
+    const l = latestCheckpoint(this.checkpoints);
+    return l === undefined ? undefined : this.byName(l.name);
+  }
+
+  /** Verifies one checkpoint (by name) or, without a name, every checkpoint folder of the run. */
+  async verify(name: string): Promise<VerifyReport>;
+  async verify(): Promise<VerifyReport[]>;
+  async verify(name?: string): Promise<VerifyReport | VerifyReport[]> {
+    await this.settle();
+    return name === undefined ? verifyRun(this.store) : verifyCheckpoint(this.store, name);
+  }
+
+  /** Waits for the background write, if any; throws its error if it failed. */
+  async wait(): Promise<void> {
+    await this.settle();
+    this.throwFailure();
+  }
+
+  /**
+   * Opt-in: on SIGINT/SIGTERM, finish the in-flight save, save `finalState()` with trigger
+   * `interrupt`, close, and exit 130/143; a second signal exits at once. Returns a function that
+   * removes the handlers (also done by `close()`).
+   */
+  handleSignals(options: SignalOptions): () => void {
+    this.removeSignalHandlers?.();
+    const remove = installSignalHandlers(this, options, this.o.onWarning);
+    this.removeSignalHandlers = remove;
+    return remove;
+  }
+
+  /** Waits for the background write, releases the lock and the staging memory. Throws a pending write error. Idempotent. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    await this.settle();
+    this.closed = true;
+    this.removeSignalHandlers?.();
+    this.staging.release();
+    await this.lock.release();
+    this.throwFailure();
+  }
+
+  private stepRecord(r: SaveRequest): StepRecord {
+    if (!Number.isSafeInteger(r.epoch) || r.epoch < 0) throw new CkptError('E_INVALID_ARGUMENT', `save: epoch must be an integer >= 0, got ${r.epoch}`);
+    if (!Number.isSafeInteger(r.step) || r.step < 0) throw new CkptError('E_INVALID_ARGUMENT', `save: step must be an integer >= 0, got ${r.step}`);
+    const metrics: Record<string, number> = {};
+    for (const [k, v] of Object.entries(r.metrics ?? {})) {
+      if (typeof v !== 'number') throw new CkptError('E_INVALID_ARGUMENT', `save: metric ${k} must be a number, got ${typeof v}`);
+      metrics[k] = v;
+    }
+    return { epoch: r.epoch, step: r.step, metrics, time: this.o.now() };
+  }
+
+  private candidates(selector: RestoreSelector): CheckpointInfo[] {
+    const newestFirst = [...this.checkpoints].sort(compareOldestFirst).reverse();
+    if (selector === 'latest') return newestFirst;
+    if (selector === 'best') {
+      if (this.o.monitor === undefined) throw new CkptError('E_INVALID_ARGUMENT', "restore('best') needs a monitored metric: open the manager with monitor");
+      return rankByMetric(this.checkpoints, this.o.monitor, this.o.mode).map((r) => this.byName(r.checkpoint.name));
+    }
+    if (typeof selector === 'number') return newestFirst.filter((c) => c.step === selector).slice(0, 1);
+    return newestFirst.filter((c) => c.name === selector);
+  }
+
+  private byName(name: string): CheckpointInfo {
+    const c = this.checkpoints.find((x) => x.name === name);
+    if (c === undefined) throw new CkptError('E_INTERNAL', `checkpoint ${name} vanished from the list`);
+    return c;
+  }
+
+  private async applyRetention(): Promise<string[]> {
+    const protect = new Map<string, string>();
+    const latest = latestCheckpoint(this.checkpoints);
+    if (latest !== undefined) protect.set(latest.name, 'latest');
+    if (this.o.monitor !== undefined) {
+      const best = bestCheckpoint(this.checkpoints, this.o.monitor, this.o.mode);
+      if (best !== undefined) protect.set(best.name, 'best');
+    }
+    if (this.resumedFrom !== undefined) protect.set(this.resumedFrom, 'resumed-from');
+    const plan = planRetention(this.checkpoints, this.o.retentionPolicies, { now: this.o.now(), protected: protect });
+    const removed: string[] = [];
+    for (const name of plan.remove) {
+      try {
+        await deleteCheckpoint(this.store, name);
+        removed.push(name);
+      } catch (err) {
+        this.o.onWarning(`retention could not delete checkpoint "${name}": ${err instanceof Error ? err.message : String(err)}; it will be retried`);
+        continue;
+      }
+      this.checkpoints = this.checkpoints.filter((c) => c.name !== name);
+    }
+    return removed;
+  }
+
+  private async settle(): Promise<void> {
+    while (this.inflight !== undefined) await this.inflight;
+  }
+
+  private throwFailure(): void {
+    if (this.failure === undefined) return;
+    const err = this.failure;
+    this.failure = undefined;
+    throw err;
+  }
+
+  private ensureOpen(): void {
+    if (this.closed) throw new CkptError('E_USAGE', 'this CheckpointManager is closed; open the run again');
+  }
+}
