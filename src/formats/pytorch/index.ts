@@ -11,6 +11,7 @@
  * @module
  */
 export { readPth, parsePth } from './read.js';
+export { writePth } from './write.js';
 export { inspectPth, type PthInfo, type PthTensorInfo } from './inspect.js';
 export {
   MAX_COMPRESSION_RATIO, MAX_CENTRAL_DIRECTORY_BYTES, MAX_DEPTH, MAX_ENTRIES, MAX_INFLATED_BYTES, MAX_MEMO_ENTRIES,
