@@ -24,7 +24,7 @@ import { deleteCheckpoint, infoOf, readCatalog, sweepRun, type CheckpointInfo } 
 import { commitCheckpoint } from './commit.js';
 import { loadCheckpoint, type LoadedCheckpoint } from './load.js';
 import { acquireRunLock, type RunLock } from './lock.js';
-import { renderCheckpointName, uniqueName } from './naming.js';
+import { DEFAULT_NAME_TEMPLATE, renderCheckpointName, uniqueName } from './naming.js';
 import { resolveOptions, type CheckpointManagerOptions, type ResolvedOptions } from './options.js';
 import { requireMetric } from './policies/metric.js';
 import { bestCheckpoint, compareOldestFirst, latestCheckpoint, rankByMetric } from './policies/order.js';
@@ -156,10 +156,7 @@ export class CheckpointManager {
     // One snapshot at a time: the previous write must finish before its staging buffer is reused.
     await this.settle();
     this.throwFailure();
-    const name = uniqueName(
-      renderCheckpointName(this.o.filename, current),
-      new Set([...this.checkpoints.map((c) => c.name), ...this.takenNames]),
-    );
+    const name = uniqueName(this.renderName(current, request.trigger), new Set([...this.checkpoints.map((c) => c.name), ...this.takenNames]));
     const snapshot = snapshotState(request.state, this.o.async ? this.staging : undefined);
     const stateJson = encodeStateFile({
       epoch: current.epoch,
@@ -289,6 +286,16 @@ export class CheckpointManager {
       metrics[k] = v;
     }
     return { epoch: r.epoch, step: r.step, metrics, time: this.o.now() };
+  }
+
+  /** The name from the template; a trigger save whose metrics the template lacks is named `<default>-<trigger>`. */
+  private renderName(current: StepRecord, trigger: SaveTrigger | undefined): string {
+    try {
+      return renderCheckpointName(this.o.filename, current);
+    } catch (err) {
+      if (trigger === undefined || !isCkptError(err, 'E_METRIC_MISSING')) throw err;
+      return renderCheckpointName(`${DEFAULT_NAME_TEMPLATE}-${trigger}`, current, { autoInsertMetricName: true });
+    }
   }
 
   private candidates(selector: RestoreSelector): CheckpointInfo[] {
