@@ -108,7 +108,7 @@ export function formatNumber(value: number, spec: string | FormatSpec, kind: Num
   let body: string;
   if (intLike && (s.type === 'd' || s.type === '')) body = BigInt(value).toString().replace('-', '');
   else body = floatBody(value, s);
-  const finite = Number.isFinite(value);
+  const finite = /^[0-9]/.test(body); // false for inf/nan, including a finite value that overflowed under %
   if (finite && s.grouping !== '') body = groupIntegerPart(body, s.grouping);
   return pad(signText, body, s, finite);
 }

@@ -106,6 +106,8 @@ const PYTHON_FORMAT: readonly (readonly [number, string, NumberKind, string])[] 
   [2, '.2f', 'int', '2.00'],
   [123, ',', 'int', '123'],
   [0, '', 'int', '0'],
+  [-1.7976931348623145e308, '=+012,.6%', 'float', '-0000000inf%'],
+  [1e308, '.0%', 'float', 'inf%'],
 ];
 
 describe('formatNumber matches Python format()', () => {

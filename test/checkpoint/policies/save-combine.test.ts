@@ -1,6 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { anyOf, decideSave } from '../../../src/checkpoint/policies/save-combine.js';
-import { everyNEpochs, onTrigger } from '../../../src/checkpoint/policies/save-schedule.js';
+import { everyNEpochs, everyNSteps, onTrigger, specificEpochs } from '../../../src/checkpoint/policies/save-schedule.js';
 import { onImprovement } from '../../../src/checkpoint/policies/save-improvement.js';
 import type { SavePolicy } from '../../../src/checkpoint/policies/types.js';
 import { ckpt, ctx, simulate, step } from './records.js';
@@ -37,5 +38,27 @@ describe('anyOf / decideSave', () => {
   it('falls back to the policy name when a yes comes without reasons', () => {
     const bare: SavePolicy = { name: 'custom', decide: () => ({ save: true, reasons: [] }) };
     expect(decideSave([bare], ctx(step(0)))).toEqual({ save: true, reasons: ['custom'] });
+  });
+});
+
+describe('anyOf properties', () => {
+  it('saves iff some part saves, with their reasons in order', () => {
+    const policy = fc.oneof(
+      fc.integer({ min: 1, max: 4 }).map((n) => everyNEpochs(n)),
+      fc.integer({ min: 1, max: 400 }).map((n) => everyNSteps(n)),
+      fc.array(fc.nat(10)).map((e) => specificEpochs(e)),
+      fc.constant(onTrigger(['interrupt'])),
+    );
+    const context = fc.record({ epoch: fc.nat(10), step: fc.nat(1000), trigger: fc.constantFrom(undefined, 'interrupt' as const, 'force' as const) });
+    fc.assert(
+      fc.property(fc.array(policy, { maxLength: 4 }), context, (policies, c) => {
+        const s = step(c.epoch, {}, { step: c.step });
+        const cx = c.trigger === undefined ? ctx(s) : ctx(s, { trigger: c.trigger });
+        const parts = policies.map((p) => p.decide(cx));
+        const all = decideSave(policies, cx);
+        expect(all.save).toBe(parts.some((d) => d.save));
+        expect(all.reasons).toEqual(parts.flatMap((d) => (d.save ? d.reasons : [])));
+      }),
+    );
   });
 });

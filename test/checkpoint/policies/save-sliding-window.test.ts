@@ -1,4 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { onImprovement } from '../../../src/checkpoint/policies/save-improvement.js';
 import { slidingWindow } from '../../../src/checkpoint/policies/save-sliding-window.js';
 import { ckpt, ctx, simulate, step } from './records.js';
 
@@ -66,6 +68,37 @@ describe('slidingWindow', () => {
     expect(() => slidingWindow({ monitor: 'a', mode: 'min', window: 0 })).toThrow(expect.objectContaining({ code: 'E_INVALID_ARGUMENT' }));
     expect(() => slidingWindow({ monitor: 'a', mode: 'min', window: 2, plateauEvery: 0 })).toThrow(
       expect.objectContaining({ code: 'E_INVALID_ARGUMENT' }),
+    );
+  });
+});
+
+describe('slidingWindow properties', () => {
+  const seq = fc.array(fc.oneof({ weight: 9, arbitrary: fc.double({ min: 0, max: 1, noNaN: true }) }, { weight: 1, arbitrary: fc.constant(Number.NaN) }), {
+    maxLength: 40,
+  });
+  const mode = fc.constantFrom('min' as const, 'max' as const);
+
+  it('with W=1 and no plateau it saves exactly where onImprovement does', () => {
+    fc.assert(
+      fc.property(seq, mode, fc.constantFrom(0, 0.01, 0.1), (values, m, minDelta) => {
+        const steps = losses(values);
+        const a = simulate(slidingWindow({ monitor: 'val_loss', mode: m, window: 1, minDelta }).decide, steps);
+        const b = simulate(onImprovement({ monitor: 'val_loss', mode: m, minDelta }).decide, steps);
+        expect(a).toEqual(b);
+      }),
+    );
+  });
+
+  it('offered once per epoch, never lets more than K epochs pass between saves once it has saved', () => {
+    fc.assert(
+      fc.property(seq, mode, fc.integer({ min: 1, max: 5 }), fc.integer({ min: 1, max: 5 }), (values, m, w, k) => {
+        const saved = simulate(slidingWindow({ monitor: 'val_loss', mode: m, window: w, plateauEvery: k }).decide, losses(values));
+        for (let i = 1; i < saved.length; i++) expect((saved[i] ?? 0) - (saved[i - 1] ?? 0)).toBeLessThanOrEqual(k);
+        const last = saved.at(-1);
+        if (last !== undefined) expect(values.length - 1 - last).toBeLessThanOrEqual(k - 1);
+        if (values.length >= w + k) expect(saved.length).toBeGreaterThan(0);
+        for (const e of saved) expect(e).toBeGreaterThanOrEqual(w - 1);
+      }),
     );
   });
 });
