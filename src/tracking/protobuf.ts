@@ -19,19 +19,29 @@ export type WireType = (typeof WireType)[keyof typeof WireType];
 const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
+const scratch = new DataView(new ArrayBuffer(8));
+const scratchBytes = new Uint8Array(scratch.buffer);
+
 /** Builds one serialized message. Nested messages are written with {@link ProtoWriter.message}. */
 export class ProtoWriter {
-  private chunks: Uint8Array[] = [];
+  private buf = new Uint8Array(64);
   private size = 0;
-  private readonly scratch = new DataView(new ArrayBuffer(8));
 
   /** Total bytes written so far. */
   get length(): number {
     return this.size;
   }
 
+  private reserve(n: number): void {
+    if (this.size + n <= this.buf.length) return;
+    const next = new Uint8Array(Math.max(this.buf.length * 2, this.size + n));
+    next.set(this.buf.subarray(0, this.size));
+    this.buf = next;
+  }
+
   private push(bytes: Uint8Array): void {
-    this.chunks.push(bytes);
+    this.reserve(bytes.length);
+    this.buf.set(bytes, this.size);
     this.size += bytes.length;
   }
 
@@ -39,48 +49,56 @@ export class ProtoWriter {
     if (!Number.isInteger(field) || field < 1 || field > 0x1fffffff) {
       throw new CkptError('E_INTERNAL', `protobuf field number ${field} out of range`);
     }
-    this.rawVarint(BigInt(field) * 8n + BigInt(wire));
+    this.rawVarint(field * 8 + wire);
   }
 
-  private rawVarint(value: bigint): void {
-    let v = BigInt.asUintN(64, value);
-    const out: number[] = [];
+  private rawVarint(value: number | bigint): void {
+    this.reserve(10);
+    if (typeof value === 'number' && value >= 0 && Number.isSafeInteger(value)) {
+      let v = value;
+      while (v >= 0x80) {
+        this.buf[this.size++] = (v % 0x80) | 0x80;
+        v = Math.floor(v / 0x80);
+      }
+      this.buf[this.size++] = v;
+      return;
+    }
+    let v = BigInt.asUintN(64, BigInt(value));
     while (v >= 0x80n) {
-      out.push(Number(v & 0x7fn) | 0x80);
+      this.buf[this.size++] = Number(v & 0x7fn) | 0x80;
       v >>= 7n;
     }
-    out.push(Number(v));
-    this.push(Uint8Array.from(out));
+    this.buf[this.size++] = Number(v);
   }
 
   /** A varint field (int32, int64, uint64, enum, bool). Negative values take 10 bytes, as int64. */
   varint(field: number, value: number | bigint | boolean): this {
-    const v = typeof value === 'boolean' ? (value ? 1n : 0n) : BigInt(value);
+    if (typeof value === 'number' && !Number.isInteger(value)) throw new CkptError('E_INTERNAL', `varint field ${field} given ${value}`);
     this.tag(field, WireType.VARINT);
-    this.rawVarint(v);
+    this.rawVarint(typeof value === 'boolean' ? (value ? 1 : 0) : value);
     return this;
   }
 
   /** A `double` field (fixed64, little-endian IEEE 754). */
   double(field: number, value: number): this {
     this.tag(field, WireType.FIXED64);
-    this.scratch.setFloat64(0, value, true);
-    this.push(new Uint8Array(this.scratch.buffer.slice(0, 8)));
+    scratch.setFloat64(0, value, true);
+    this.push(scratchBytes);
     return this;
   }
 
   /** A `float` field (fixed32, little-endian IEEE 754 single; the value is rounded to float32). */
   float(field: number, value: number): this {
     this.tag(field, WireType.FIXED32);
-    this.scratch.setFloat32(0, value, true);
-    this.push(new Uint8Array(this.scratch.buffer.slice(0, 4)));
+    scratch.setFloat32(0, value, true);
+    this.push(scratchBytes.subarray(0, 4));
     return this;
   }
 
   /** A `bytes` field. */
   bytes(field: number, value: Uint8Array): this {
     this.tag(field, WireType.LENGTH_DELIMITED);
-    this.rawVarint(BigInt(value.length));
+    this.rawVarint(value.length);
     this.push(value);
     return this;
   }
@@ -94,18 +112,16 @@ export class ProtoWriter {
   message(field: number, build: (w: ProtoWriter) => void): this {
     const inner = new ProtoWriter();
     build(inner);
-    return this.bytes(field, inner.finish());
+    return this.bytes(field, inner.view());
   }
 
-  /** The serialized message. */
+  private view(): Uint8Array {
+    return this.buf.subarray(0, this.size);
+  }
+
+  /** The serialized message (a copy; the writer may be reused). */
   finish(): Uint8Array {
-    const out = new Uint8Array(this.size);
-    let at = 0;
-    for (const c of this.chunks) {
-      out.set(c, at);
-      at += c.length;
-    }
-    return out;
+    return this.buf.slice(0, this.size);
   }
 }
 
@@ -136,6 +152,17 @@ export class ProtoReader {
   }
 
   private varint(): bigint {
+    // Fast path: up to 4 bytes (28 bits) fit a small integer.
+    let small = 0;
+    for (let i = 0; i < 4; i++) {
+      const b = this.bytes[this.pos + i];
+      if (b === undefined) break;
+      small |= (b & 0x7f) << (7 * i);
+      if ((b & 0x80) === 0) {
+        this.pos += i + 1;
+        return BigInt(small);
+      }
+    }
     let result = 0n;
     for (let i = 0; i < 10; i++) {
       const b = this.bytes[this.pos];
