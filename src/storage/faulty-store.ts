@@ -30,6 +30,8 @@ export class FaultyStore implements Store {
   private opsLeft = Infinity;
   /** How many faults were raised so far. */
   faults = 0;
+  /** The key of the last write that failed. */
+  lastFaultKey: string | undefined;
 
   constructor(readonly inner: Store) {}
 
@@ -51,6 +53,7 @@ export class FaultyStore implements Store {
 
   private fault(key: string): never {
     this.faults++;
+    this.lastFaultKey = key;
     throw fromSystemError(systemError(this.plan?.code ?? 'EIO', key), 'write', key);
   }
 
