@@ -19,6 +19,10 @@ export const READ_BATCH_BYTES = 64 * 2 ** 20;
 /** Largest single read call (stays under the kernel's ~2 GiB per-call limit). */
 const MAX_READ_CALL = 2 ** 30;
 
+/** Piece size and number of reads in flight when filling a batch (parallel reads overlap page faults and copies). */
+export const READ_PIECE_BYTES = 4 * 2 ** 20;
+export const READ_CONCURRENCY = 4;
+
 /** Size of the chunks a lazily read tensor yields. */
 export const LAZY_CHUNK_BYTES = 16 * 2 ** 20;
 
@@ -33,6 +37,20 @@ async function readExactly(fh: FileHandle, target: Uint8Array, position: number,
     }
     done += bytesRead;
   }
+}
+
+/** Fills `target` from `position` with up to {@link READ_CONCURRENCY} reads of {@link READ_PIECE_BYTES} in flight. */
+async function readParallel(fh: FileHandle, target: Uint8Array, position: number, path: string): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < target.byteLength) {
+      const start = next;
+      next = Math.min(target.byteLength, start + READ_PIECE_BYTES);
+      await readExactly(fh, target.subarray(start, next), position + start, path);
+    }
+  };
+  const workers = Math.min(READ_CONCURRENCY, Math.ceil(target.byteLength / READ_PIECE_BYTES));
+  await Promise.all(Array.from({ length: workers }, worker));
 }
 
 /** Adds the path to errors from the format layer and turns system errors into CkptErrors. */
@@ -91,7 +109,8 @@ export async function readSafetensorsTensor(path: string, name: string): Promise
 
 /**
  * Reads a whole safetensors file: validates the header, then reads the data in batches of at
- * most {@link READ_BATCH_BYTES} (a bigger tensor gets a buffer of its own). Tensors are views of
+ * most {@link READ_BATCH_BYTES} (a bigger tensor gets a buffer of its own), each filled by a few
+ * parallel positioned reads. Tensors are views of
  * those buffers when aligned and copies when not.
  */
 export async function readSafetensorsFile(path: string): Promise<{ header: SafetensorsHeader; tensors: Map<string, Tensor> }> {
@@ -103,7 +122,7 @@ export async function readSafetensorsFile(path: string): Promise<{ header: Safet
       const last = batch[batch.length - 1];
       if (first === undefined || last === undefined) continue;
       const buffer = allocate(last.end - first.begin);
-      await readExactly(fh, buffer, header.dataOffset + first.begin, path);
+      await readParallel(fh, buffer, header.dataOffset + first.begin, path);
       for (const e of batch) tensors.set(e.name, tensorAt(e, buffer, e.begin - first.begin));
     }
     return { header, tensors };
