@@ -1,6 +1,6 @@
 """Describes a torch.load result as JSON that test/formats/pytorch/describe.ts also produces from
 a ckpt state tree, so both sides can be compared exactly (types, key order, dtypes, shapes, bytes).
-Used by the interop tests: python3 describe.py FILE prints the description of torch.load(FILE)."""
+Used by the interop tests: python3 describe.py FILE... prints a JSON list of descriptions."""
 import collections
 import json
 import math
@@ -57,5 +57,5 @@ def describe(v, depth=0):
 
 
 if __name__ == '__main__':
-    obj = torch.load(sys.argv[1])
-    json.dump(describe(obj), sys.stdout)
+    # describe.py FILE...: a JSON list with one description per file (one torch import for all).
+    json.dump([describe(torch.load(f)) for f in sys.argv[1:]], sys.stdout)

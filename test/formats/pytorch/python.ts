@@ -17,7 +17,7 @@ export function runScript(script: string, args: string[], timeoutMs = 120_000): 
   return r.stdout;
 }
 
-/** What torch.load returns for `path`, described by describe.py. */
-export function torchDescribe(path: string): Description {
-  return JSON.parse(runScript('describe.py', [path])) as Description;
+/** What torch.load returns for each path, described by describe.py (one Python process). */
+export function torchDescribe(paths: string[]): Description[] {
+  return JSON.parse(runScript('describe.py', paths)) as Description[];
 }
