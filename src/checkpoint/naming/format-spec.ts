@@ -18,12 +18,19 @@ export type FormatType = '' | 'd' | 'f' | 'F' | 'e' | 'E' | 'g' | 'G' | '%';
 
 /** A parsed format spec. */
 export interface FormatSpec {
+  /** The padding character. Default: space, or `0` after the `0` flag. */
   readonly fill: string;
+  /** Where the padding goes; `=` pads between the sign and the digits. Default: `>`, or `=` after the `0` flag. */
   readonly align: '<' | '>' | '^' | '=';
+  /** `+`: sign always; space: a space for non-negative numbers; `-`: sign only when negative. Default: `-`. */
   readonly sign: '+' | '-' | ' ';
+  /** The minimum width of the whole result. Default: `0`. */
   readonly width: number;
+  /** Separator inserted every three digits of the integer part. Default: none (`''`). */
   readonly grouping: ',' | '_' | '';
+  /** Digits after the point (`f e %`) or significant digits (`g`, none). Default: `undefined`, i.e. 6 (or shortest for no type). */
   readonly precision: number | undefined;
+  /** The presentation type. Default: `''` (integers as `d`, floats as Python's `str`). */
   readonly type: FormatType;
 }
 
