@@ -96,7 +96,10 @@ export class RunLog {
     return this.jsonl.repaired;
   }
 
-  /** Opens (creating) the run directory, appends to its `metrics.jsonl` and starts a new event file. */
+  /**
+   * Opens (creating) the run directory, appends to its `metrics.jsonl` (cutting off a torn last line)
+   * and starts a new event file, flushed at once with its first records.
+   */
   static async open(runDir: string, options: RunLogOptions = {}): Promise<RunLog> {
     const now = options.now ?? Date.now;
     if (options.hparams !== undefined) checkHParams(options.hparams);
@@ -126,6 +129,12 @@ export class RunLog {
     }
     const log = new RunLog(runDir, jsonl, events, now, options.hparams, startMs);
     if (options.resumedFromStep !== undefined) log.lastStep = options.resumedFromStep;
+    try {
+      await log.flush(); // the event file is valid and on disk (with the hparams) before training starts
+    } catch (err) {
+      await log.close().catch(() => undefined);
+      throw err;
+    }
     return log;
   }
 

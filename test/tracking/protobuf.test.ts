@@ -17,6 +17,19 @@ describe('ProtoWriter', () => {
   });
 });
 
+describe('ProtoWriter varints', () => {
+  it('number and bigint values encode the same', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 0x1fffffff }), fc.integer({ min: Number.MIN_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER }), (field, n) => {
+        expect(hex(new ProtoWriter().varint(field, n).finish())).toBe(hex(new ProtoWriter().varint(field, BigInt(n)).finish()));
+        const f = new ProtoReader(new ProtoWriter().varint(field, n).finish(), 'T').next();
+        expect(f && ProtoReader.int64(f)).toBe(BigInt(n));
+      }),
+    );
+    expect(() => new ProtoWriter().varint(1, 1.5)).toThrow(expect.objectContaining({ code: 'E_INTERNAL' }));
+  });
+});
+
 describe('ProtoReader', () => {
   it('reads back what the writer wrote, including unknown fields', () => {
     fc.assert(
