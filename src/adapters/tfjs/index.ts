@@ -22,8 +22,9 @@ export {
 } from './optimizer-state.js';
 export {
   TFJS_STATE_FORMAT, captureState, parseTfjsState, rebuildModel, restoreState,
-  type CaptureOptions, type RestoreOptions, type TfjsState,
+  type CaptureOptions, type RebuildOptions, type RestoreOptions, type TfjsState,
 } from './model-checkpoint-state.js';
+export { evaluateClassifier, validationMetrics, type EvaluateOptions, type Evaluation } from './evaluate.js';
 export { Rng, type RngState } from './rng.js';
 export {
   initialLoopState, parseLoopState, trainLoop,

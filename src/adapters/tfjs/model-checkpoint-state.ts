@@ -55,6 +55,12 @@ export interface RestoreOptions {
   weightsOnly?: boolean;
 }
 
+/** Options of {@link rebuildModel}. */
+export interface RebuildOptions {
+  /** Compile with the stored loss and optimizer and load the optimizer state. Default: `true` (when the state has them). */
+  compile?: boolean;
+}
+
 /** Copies a model's topology, weights and optimizer state out of TF.js into a state tree. */
 export async function captureState(model: tf.LayersModel, options: CaptureOptions = {}): Promise<TfjsState> {
   const optimizer = options.weightsOnly === true ? undefined : (options.optimizer ?? compiledOptimizer(model));
@@ -97,18 +103,18 @@ export async function restoreState(model: tf.LayersModel, state: StateValue, opt
 }
 
 /**
- * Builds the model a state describes, loads its weights, and, when the state has them, compiles
+ * Builds the model a state describes, loads its weights, and, when the state has them (and
+ * `options.compile` is not false), compiles
  * it with the stored loss and an optimizer of the stored class and config carrying the stored
  * slots, so training can continue exactly where it stopped.
  */
-export async function rebuildModel(state: StateValue): Promise<tf.LayersModel> {
+export async function rebuildModel(state: StateValue, options: RebuildOptions = {}): Promise<tf.LayersModel> {
   const parsed = parseTfjsState(state);
   const model = await tf.models.modelFromJSON({ modelTopology: parsed.topology as tf.io.ModelJSON['modelTopology'] });
   const opt = parsed.optimizer;
-  if (opt !== null && parsed.loss !== null) {
-    model.compile({ optimizer: createOptimizer(opt.class_name, opt.config), loss: parsed.loss as string | string[] });
-  }
-  await restoreState(model, parsed, { strict: true, weightsOnly: opt === null || parsed.loss === null });
+  const compile = (options.compile ?? true) && opt !== null && parsed.loss !== null;
+  if (compile) model.compile({ optimizer: createOptimizer(opt.class_name, opt.config), loss: parsed.loss as string | string[] });
+  await restoreState(model, parsed, { strict: true, weightsOnly: !compile });
   return model;
 }
 
