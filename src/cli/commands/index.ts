@@ -5,12 +5,18 @@
  */
 import type { CommandDefinition } from '../command.js';
 import { completionCommand } from './completion.js';
+import { lsCommand } from './ls.js';
 import { convertCommand } from './convert.js';
+import { demoCommand } from './demo.js';
+import { evalCommand } from './eval.js';
 import { inspectCommand } from './inspect.js';
 
 /** The registered commands. Each later command adds one import and one entry here. */
 export const COMMANDS: readonly CommandDefinition[] = [
+  demoCommand,
   inspectCommand,
   convertCommand,
+  lsCommand,
+  evalCommand,
   completionCommand,
 ];
