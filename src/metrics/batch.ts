@@ -51,6 +51,7 @@ export function normalizeBatch(batch: ClassificationBatch, options: BatchOptions
   let scores: Scores | undefined;
   if (scoreInput !== undefined) {
     scores = toScores(scoreInput, batch.scores === undefined ? 'y_pred' : 'scores');
+    if (scores.data.length === 0) scores = { data: scores.data, rows: 0, cols: k };
     if (scores.cols !== 1 && scores.cols !== k) {
       throw new CkptError('E_SHAPE', `scores have ${scores.cols} columns but there are ${k} classes`, { details: { columns: scores.cols, numClasses: k } });
     }

@@ -22,8 +22,7 @@ import {
 import { ExactSum } from './exact-sum.js';
 import { forEachLogLoss, topKHits } from './probabilistic.js';
 import { averagedPrf, perClassPrf, type ZeroDivision } from './prf.js';
-import { averagePrecisionSorted, rocAucSorted, splitAndSort } from './ranking.js';
-import { npMean, npWeightedAverage } from './reduce.js';
+import { averagePrecisionSorted, ovrRanking, rocAucSorted, splitAndSort } from './ranking.js';
 
 /** Options of {@link ClassificationMetrics}. */
 export interface ClassificationOptions {
@@ -209,24 +208,15 @@ export class ClassificationMetrics {
       return;
     }
     result.top_k_accuracy = this.hits / n;
-    const aucs: number[] = [];
-    const aps: number[] = [];
-    const support: number[] = [];
-    for (let c = 0; c < k; c++) {
-      const sorted = splitAndSort(s, k, c, (i) => y[i] === c);
-      aucs.push(rocAucSorted(sorted));
-      aps.push(averagePrecisionSorted(sorted));
-      support.push(sorted.positives.length);
-    }
-    if (support.some((x) => x === 0)) {
+    const ovr = ovrRanking(y, s, k);
+    if (ovr.support.some((x) => x === 0)) {
       warnings.push('roc_auc_ovr: a class is absent from y_true; one-vs-rest ROC AUC is not defined');
       warnings.push('average_precision: a class has no positive sample in y_true; its AP is 0');
     }
-    const probabilities = rowsSumToOne(s, k);
-    if (!probabilities) warnings.push('roc_auc_ovr: scores are not probabilities summing to 1 over classes (pass logits: true for logits); not defined');
-    result.roc_auc_ovr_macro = probabilities ? npMean(aucs) : NaN;
-    result.roc_auc_ovr_weighted = probabilities ? npWeightedAverage(aucs, support) : NaN;
-    result.average_precision = npMean(aps);
+    if (!ovr.probabilities) warnings.push('roc_auc_ovr: scores are not probabilities summing to 1 over classes (pass logits: true for logits); not defined');
+    result.roc_auc_ovr_macro = ovr.aucMacro;
+    result.roc_auc_ovr_weighted = ovr.aucWeighted;
+    result.average_precision = ovr.apMacro;
   }
 
   /** Adds the state of another instance with the same options. */
@@ -286,16 +276,6 @@ export class ClassificationMetrics {
     if (!parsed.success) throw new CkptError('E_INVALID_ARGUMENT', `not a classification metrics state: ${parsed.error.issues[0]?.message ?? ''}`);
     return new ClassificationMetrics({ ...options, numClasses: parsed.data.numClasses }).loadMerged(parsed.data);
   }
-}
-
-/** scikit-learn's check for multiclass ROC AUC: `np.allclose(1, scores.sum(axis=1))`. */
-function rowsSumToOne(scores: Float64Array, k: number): boolean {
-  for (let i = 0; i < scores.length; i += k) {
-    let sum = 0;
-    for (let j = 0; j < k; j++) sum += scores[i + j] as number;
-    if (!(Math.abs(1 - sum) <= 1e-8 + 1e-5 * Math.abs(sum))) return false;
-  }
-  return true;
 }
 
 function positiveColumn(data: Float64Array): Float64Array {

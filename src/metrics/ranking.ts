@@ -7,6 +7,7 @@
  * @module
  */
 import { ExactSum } from './exact-sum.js';
+import { npMean, npWeightedAverage } from './reduce.js';
 import { sortFloat64 } from './sort.js';
 
 /** Scores of one binary problem split by true class, each sorted ascending. */
@@ -93,4 +94,52 @@ export function averagePrecisionSorted({ positives, negatives }: SortedBinarySco
   }
   const v = -sum.value();
   return v === 0 ? 0 : v;
+}
+
+/** One-vs-rest ranking scores of a multiclass problem. */
+export interface OvrRanking {
+  /** Per-class ROC AUC (NaN for a class absent from y_true or present in every sample). */
+  auc: number[];
+  /** Per-class average precision (0 for a class absent from y_true). */
+  ap: number[];
+  /** Per-class number of true samples. */
+  support: number[];
+  /** True when every row of scores sums to 1 (scikit-learn's `np.allclose` check for multiclass AUC). */
+  probabilities: boolean;
+  /** Macro mean of `auc`; NaN unless `probabilities`. */
+  aucMacro: number;
+  /** Support-weighted mean of `auc`; NaN unless `probabilities`. */
+  aucWeighted: number;
+  /** Macro mean of `ap` (scikit-learn >= 1.3's multiclass `average_precision_score`). */
+  apMacro: number;
+}
+
+/** One-vs-rest AUC and AP for each of `k` classes, from row-major `scores` (`labels.length x k`). */
+export function ovrRanking(labels: Int32Array, scores: Float64Array, k: number): OvrRanking {
+  const auc: number[] = [];
+  const ap: number[] = [];
+  const support: number[] = [];
+  for (let c = 0; c < k; c++) {
+    const sorted = splitAndSort(scores, k, c, (i) => labels[i] === c);
+    auc.push(rocAucSorted(sorted));
+    ap.push(averagePrecisionSorted(sorted));
+    support.push(sorted.positives.length);
+  }
+  const probabilities = rowsSumToOne(scores, k);
+  return {
+    auc, ap, support, probabilities,
+    aucMacro: probabilities ? npMean(auc) : NaN,
+    aucWeighted: probabilities ? npWeightedAverage(auc, support) : NaN,
+    apMacro: npMean(ap),
+  };
+}
+
+/** scikit-learn's check for multiclass ROC AUC: `np.allclose(1, scores.sum(axis=1))`. */
+function rowsSumToOne(scores: Float64Array, k: number): boolean {
+  for (let i = 0; i < scores.length; i += k) {
+    let sum = 0;
+    for (let j = 0; j < k; j++) sum += scores[i + j] as number;
+    if (!(Math.abs(1 - sum) <= 1e-8 + 1e-5 * Math.abs(sum))) return false;
+  }
+  return true;
 }
