@@ -60,7 +60,7 @@ export const verifyOutputSchema = z.object({
   checked: z.number().int(),
   /** Checkpoint folders with problems. */
   bad: z.number().int(),
-  /** Bytes read and checksummed. */
+  /** Bytes read (manifests and checked files). */
   bytes: z.number().int(),
   checkpoints: z.array(z.object({ name: z.string(), ok: z.boolean(), problems: z.array(problem) })),
 });

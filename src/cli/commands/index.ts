@@ -5,6 +5,8 @@
  */
 import type { CommandDefinition } from '../command.js';
 import { completionCommand } from './completion.js';
+import { bestCommand } from './best.js';
+import { verifyCommand } from './verify.js';
 import { lsCommand } from './ls.js';
 import { convertCommand } from './convert.js';
 import { demoCommand } from './demo.js';
@@ -18,5 +20,7 @@ export const COMMANDS: readonly CommandDefinition[] = [
   convertCommand,
   lsCommand,
   evalCommand,
+  verifyCommand,
+  bestCommand,
   completionCommand,
 ];
