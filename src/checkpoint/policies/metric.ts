@@ -10,9 +10,14 @@ import type { StepRecord } from './types.js';
 /** Whether smaller (`min`, e.g. a loss) or larger (`max`, e.g. an accuracy) values are better. */
 export type MetricMode = 'min' | 'max';
 
-/** The value of `monitor` in `record`, or `undefined` when it was not given. NaN is returned as is. */
+/**
+ * The value of `monitor` in `record`, or `undefined` when it was not given (or is not a number).
+ * NaN is returned as is. Inherited properties such as `constructor` are never numbers, so they
+ * read as missing.
+ */
 export function metricOf(record: StepRecord, monitor: string): number | undefined {
-  return Object.hasOwn(record.metrics, monitor) ? record.metrics[monitor] : undefined;
+  const value: unknown = record.metrics[monitor];
+  return typeof value === 'number' ? value : undefined;
 }
 
 /**

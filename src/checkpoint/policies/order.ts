@@ -54,5 +54,17 @@ export function bestCheckpoint(
   monitor: string,
   mode: MetricMode,
 ): CheckpointRecord | undefined {
-  return rankByMetric(checkpoints, monitor, mode)[0]?.checkpoint;
+  const cmp = compareMetric(mode);
+  let best: CheckpointRecord | undefined;
+  let bestValue = Number.NaN;
+  for (const c of checkpoints) {
+    const value = metricOf(c, monitor);
+    if (value === undefined || Number.isNaN(value)) continue;
+    const order = best === undefined ? -1 : cmp(value, bestValue) || compareOldestFirst(c, best);
+    if (order < 0) {
+      best = c;
+      bestValue = value;
+    }
+  }
+  return best;
 }

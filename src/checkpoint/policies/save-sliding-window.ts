@@ -9,7 +9,7 @@ import type { MetricMode } from './metric.js';
 import { latestCheckpoint } from './order.js';
 import { NO_SAVE, saveBecause } from './save-schedule.js';
 import { checkInteger, checkMode, checkMonitor, checkNonNegative } from './validate.js';
-import type { SavePolicy } from './types.js';
+import type { SavePolicy, StepRecord } from './types.js';
 
 /** Options of {@link slidingWindow}. */
 export interface SlidingWindowOptions {
@@ -55,24 +55,40 @@ export function slidingWindow(options: SlidingWindowOptions): SavePolicy {
   const name =
     `mean ${monitor} over ${window} improves (${mode}${minDelta > 0 ? `, minDelta ${minDelta}` : ''})` +
     (plateauEvery === undefined ? '' : `, else every ${plateauEvery} epochs`);
+  // Per history array, what was learnt from its first `count` records, so that a manager passing
+  // its append-only history each step costs O(new steps), not O(all steps). Any array that did not
+  // just grow (another object, shorter, or a different record at the old end) starts afresh, so
+  // the answers are always those of a full recomputation.
+  const memo = new WeakMap<readonly StepRecord[], WindowState>();
+  const learn = (state: WindowState, value: number): void => {
+    state.tail.push(value);
+    if (state.tail.length > window) state.tail.shift();
+    if (state.tail.length === window) {
+      const mean = meanOf(state.tail);
+      if (isBetter(mean, state.reference, mode, minDelta)) state.reference = mean;
+    }
+  };
   return {
     name,
     decide: ({ current, history, checkpoints }) => {
       const last = requireMetric(current, monitor, name);
-      const values: number[] = [];
-      for (const step of history) {
-        const v = metricOf(step, monitor);
-        if (v !== undefined) values.push(v);
+      let state = memo.get(history);
+      if (state === undefined || state.count > history.length || (state.count > 0 && history[state.count - 1] !== state.last)) {
+        state = { count: 0, last: undefined, tail: [], reference: undefined };
+        memo.set(history, state);
       }
-      values.push(last);
-      if (values.length < window) return NO_SAVE;
+      for (let i = state.count; i < history.length; i++) {
+        const step = history[i];
+        const v = step === undefined ? undefined : metricOf(step, monitor);
+        if (v !== undefined) learn(state, v);
+      }
+      state.count = history.length;
+      state.last = history[history.length - 1];
 
-      let reference: number | undefined;
-      let mean = Number.NaN;
-      for (let end = window - 1; end < values.length; end++) {
-        mean = windowMean(values, end, window);
-        if (end < values.length - 1 && isBetter(mean, reference, mode, minDelta)) reference = mean;
-      }
+      const reference = state.reference;
+      const windowValues = [...state.tail, last].slice(-window);
+      if (windowValues.length < window) return NO_SAVE;
+      const mean = meanOf(windowValues);
       if (isBetter(mean, reference, mode, minDelta)) {
         return saveBecause(
           reference === undefined
@@ -90,9 +106,21 @@ export function slidingWindow(options: SlidingWindowOptions): SavePolicy {
   };
 }
 
-/** The mean of `values[end-window+1..end]`, summed afresh so each mean is exact to its own window. */
-function windowMean(values: readonly number[], end: number, window: number): number {
+/** What {@link slidingWindow} learnt from the first `count` records of one history array. */
+interface WindowState {
+  /** How many records of the array were read. */
+  count: number;
+  /** The record at `count - 1`, to tell that the array only grew since. */
+  last: StepRecord | undefined;
+  /** The last (up to W) monitored values read. */
+  tail: number[];
+  /** The reference mean after those records (step 3 of the rule). */
+  reference: number | undefined;
+}
+
+/** The mean of `values`, summed in order, so equal windows give bit-identical means. */
+function meanOf(values: readonly number[]): number {
   let sum = 0;
-  for (let j = end - window + 1; j <= end; j++) sum += values[j] ?? Number.NaN;
-  return sum / window;
+  for (const v of values) sum += v;
+  return sum / values.length;
 }

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { bestCheckpoint, latestCheckpoint, oldestFirst, rankByMetric } from '../../../src/checkpoint/policies/order.js';
 import { ckpt, T0 } from './records.js';
@@ -35,5 +36,17 @@ describe('oldestFirst', () => {
     const input = [ckpt(2), ckpt(0, {}, { name: 'z' }), ckpt(0, {}, { name: 'a' })];
     expect(oldestFirst(input).map((c) => c.name)).toEqual(['a', 'z', 'e2']);
     expect(input.map((c) => c.name)).toEqual(['e2', 'z', 'a']);
+  });
+});
+
+describe('bestCheckpoint properties', () => {
+  it('is the head of rankByMetric on any input', () => {
+    const value = fc.oneof(fc.constantFrom(0.1, 0.2, 0.3, Number.NaN), fc.double(), fc.constant(undefined));
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.nat(20), value)), fc.constantFrom('min' as const, 'max' as const), (rows, mode) => {
+        const cs = rows.map(([e, v], i) => ckpt(e, v === undefined ? {} : { m: v }, { name: `c${i}` }));
+        expect(bestCheckpoint(cs, 'm', mode)).toBe(rankByMetric(cs, 'm', mode)[0]?.checkpoint);
+      }),
+    );
   });
 });

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { onImprovement } from '../../../src/checkpoint/policies/save-improvement.js';
+import type { StepRecord } from '../../../src/checkpoint/policies/types.js';
 import { slidingWindow } from '../../../src/checkpoint/policies/save-sliding-window.js';
 import { ckpt, ctx, simulate, step } from './records.js';
 
@@ -98,6 +99,32 @@ describe('slidingWindow properties', () => {
         if (last !== undefined) expect(values.length - 1 - last).toBeLessThanOrEqual(k - 1);
         if (values.length >= w + k) expect(saved.length).toBeGreaterThan(0);
         for (const e of saved) expect(e).toBeGreaterThanOrEqual(w - 1);
+      }),
+    );
+  });
+
+  it('answers the same whether the history array is reused as it grows, copied, or rewritten', () => {
+    const op = fc.oneof(
+      fc.record({ kind: fc.constant('push' as const), value: fc.oneof(fc.double({ min: 0, max: 1, noNaN: true }), fc.constant(Number.NaN)) }),
+      fc.record({ kind: fc.constant('pushWithout' as const) }),
+      fc.record({ kind: fc.constant('truncate' as const), keep: fc.nat(10) }),
+      fc.record({ kind: fc.constant('replaceLast' as const), value: fc.double({ min: 0, max: 1, noNaN: true }) }),
+    );
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 40 }), fc.integer({ min: 1, max: 4 }), fc.constantFrom(undefined, 2), (ops, w, k) => {
+        const options = { monitor: 'val_loss', mode: 'min' as const, window: w, ...(k === undefined ? {} : { plateauEvery: k }) };
+        const reused = slidingWindow(options);
+        const history: StepRecord[] = [];
+        let epoch = 0;
+        for (const o of ops) {
+          const current = step(epoch, { val_loss: 0.5 });
+          const fresh = slidingWindow(options).decide({ current, history: [...history], checkpoints: [] });
+          expect(reused.decide({ current, history, checkpoints: [] })).toEqual(fresh);
+          if (o.kind === 'push') history.push(step(epoch++, { val_loss: o.value }));
+          else if (o.kind === 'pushWithout') history.push(step(epoch++, { other: 1 }));
+          else if (o.kind === 'truncate') history.splice(o.keep);
+          else if (history.length > 0) history[history.length - 1] = step(epoch - 1, { val_loss: o.value });
+        }
       }),
     );
   });
