@@ -17,6 +17,9 @@ export const DataType = { DT_FLOAT: 1, DT_DOUBLE: 2, DT_INT32: 3, DT_INT64: 9, D
 /** `SummaryMetadata.DataClass`: how TensorBoard's data server stores a time series. */
 export const DataClass = { UNKNOWN: 0, SCALAR: 1, TENSOR: 2, BLOB_SEQUENCE: 3 } as const;
 
+/** Plugin name of scalar summaries. */
+export const SCALARS_PLUGIN = 'scalars';
+
 /** `SessionLog.SessionStatus`. */
 export const SessionStatus = { UNSPECIFIED: 0, START: 1, STOP: 2, CHECKPOINT: 3 } as const;
 

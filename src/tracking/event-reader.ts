@@ -18,8 +18,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CkptError, fromSystemError, isCkptError, type CkptErrorCode } from '../errors.js';
-import { DataClass, DataType, decodeEvent, type EventMessage, type SummaryMetadata, type SummaryValue } from './event-proto.js';
-import { SCALARS_PLUGIN } from './event-writer.js';
+import { DataClass, DataType, SCALARS_PLUGIN, decodeEvent, type EventMessage, type SummaryMetadata, type SummaryValue } from './event-proto.js';
 import {
   HPARAMS_PLUGIN,
   decodeHParamsPluginData,

@@ -20,14 +20,12 @@ import { hostname as osHostname } from 'node:os';
 import { join } from 'node:path';
 import { CkptError, fromSystemError, isCkptError } from '../errors.js';
 import { AppendFile, DEFAULT_MAX_BUFFER_BYTES } from './append-file.js';
-import { DataClass, DataType, encodeEvent, type EventMessage, type SummaryValue, type TensorMessage } from './event-proto.js';
+import { DataClass, DataType, SCALARS_PLUGIN, encodeEvent, type EventMessage, type SummaryValue, type TensorMessage } from './event-proto.js';
 import { HPARAMS_PLUGIN, HPARAMS_TAGS, encodeHParamsPluginData, type HParamsPluginData } from './hparams-proto.js';
 import { DEFAULT_MAX_RECORD_BYTES, encodeRecord } from './tfrecord.js';
 
 /** The `file_version` every event file starts with; version 2 enables TensorBoard's SessionLog.START handling. */
 export const EVENT_FILE_VERSION = 'brain.Event:2';
-/** Plugin name of scalar summaries. */
-export const SCALARS_PLUGIN = 'scalars';
 
 let fileCounter = 0;
 

@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { CkptError, fromSystemError } from '../errors.js';
 import { SessionStatus } from './event-proto.js';
 import { EventFileWriter } from './event-writer.js';
-import { hparamType, type HParamValue, type HParamsSessionStatus } from './hparams-proto.js';
+import type { HParamValue, HParamsSessionStatus } from './hparams-proto.js';
 import { MetricsLogWriter, type TailRepair } from './jsonl-log.js';
 
 /** File name of the JSONL log inside the run directory. */
@@ -29,7 +29,8 @@ export const METRICS_LOG_FILE = 'metrics.jsonl';
 export interface RunLogOptions {
   /**
    * Hyperparameters shown in TensorBoard's HParams tab. When given (even `{}`), the event file gets
-   * the hparams session-start record now and the experiment and session-end records on `close()`.
+   * the hparams session-start record now and the session-end record on `close()` (no experiment
+   * record: see {@link RunLog.close}).
    * Default: none, and no hparams records.
    */
   hparams?: Readonly<Record<string, HParamValue>>;
@@ -68,7 +69,6 @@ export interface RunLogCloseOptions {
 /** See the module documentation. `log()` only buffers; write errors surface from `flush()` / `close()`. */
 export class RunLog {
   private lastStep = 0;
-  private readonly tags = new Set<string>();
   private closed = false;
 
   private constructor(
@@ -77,8 +77,7 @@ export class RunLog {
     private readonly jsonl: MetricsLogWriter,
     private readonly events: EventFileWriter,
     private readonly now: () => number,
-    private readonly hparams: Readonly<Record<string, HParamValue>> | undefined,
-    private readonly startMs: number,
+    private readonly hasHParams: boolean,
   ) {}
 
   /** Path of `metrics.jsonl`. */
@@ -127,7 +126,7 @@ export class RunLog {
     if (options.hparams !== undefined) {
       events.writeHParams({ sessionStartInfo: { hparams: options.hparams, startTimeSecs: startMs / 1000 } }, 0, startMs / 1000);
     }
-    const log = new RunLog(runDir, jsonl, events, now, options.hparams, startMs);
+    const log = new RunLog(runDir, jsonl, events, now, options.hparams !== undefined);
     if (options.resumedFromStep !== undefined) log.lastStep = options.resumedFromStep;
     try {
       await log.flush(); // the event file is valid and on disk (with the hparams) before training starts
@@ -146,7 +145,6 @@ export class RunLog {
     this.jsonl.append({ step: entry.step, ...(entry.epoch !== undefined ? { epoch: entry.epoch } : {}), time, metrics: entry.metrics });
     for (const [tag, value] of Object.entries(entry.metrics)) {
       this.events.writeScalar(tag, value, entry.step, time / 1000);
-      this.tags.add(tag);
     }
     this.lastStep = entry.step;
   }
@@ -156,7 +154,18 @@ export class RunLog {
     await Promise.all([this.jsonl.flush(), this.events.flush()]);
   }
 
-  /** Writes final metrics and the hparams end records, then flushes and closes both files. */
+  /**
+   * Writes the final metrics (scalars at the last logged step) and the hparams session-end record,
+   * then flushes and closes both files.
+   *
+   * No `_hparams_/experiment` record is written, on purpose: TensorBoard's HParams plugin takes the
+   * FIRST experiment record it finds in ANY run of the logdir as the experiment of the whole logdir
+   * (backend_context.py `_find_experiment_tag`), so per-run experiments would let one run's columns
+   * hide the others' when several ckpt runs are compared. Without one, the plugin builds the
+   * experiment from every run's session-start record (hyperparameter types and domains) and scalar
+   * tags (metrics), which is exactly what we would have written. `EventFileWriter.writeHParams` can
+   * still write an experiment, e.g. into the logdir root as `hp.hparams_config` does.
+   */
   async close(options: RunLogCloseOptions = {}): Promise<void> {
     if (this.closed) return;
     this.closed = true;
@@ -175,14 +184,7 @@ export class RunLog {
     const endSecs = this.now() / 1000;
     const final = options.finalMetrics ?? {};
     for (const [tag, value] of Object.entries(final)) this.events.writeScalar(tag, value, this.lastStep, endSecs);
-    if (this.hparams === undefined) return;
-    const metricTags = [...new Set([...Object.keys(final), ...this.tags])];
-    const experiment = {
-      timeCreatedSecs: this.startMs / 1000,
-      hparams: Object.entries(this.hparams).map(([name, v]) => ({ name, type: hparamType(v) })),
-      metrics: metricTags.map((tag) => ({ tag })),
-    };
-    this.events.writeHParams({ experiment }, 0, endSecs);
+    if (!this.hasHParams) return;
     this.events.writeHParams({ sessionEndInfo: { status: options.status ?? 'success', endTimeSecs: endSecs } }, this.lastStep, endSecs);
   }
 }

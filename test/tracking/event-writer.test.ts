@@ -1,7 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { EventFileWriter, SCALARS_PLUGIN, eventFileName, scalarTensor } from '../../src/tracking/event-writer.js';
+import { SCALARS_PLUGIN } from '../../src/tracking/event-proto.js';
+import { EventFileWriter, eventFileName, scalarTensor } from '../../src/tracking/event-writer.js';
 import { readEvents } from '../../src/tracking/event-reader.js';
 import { useTempDirs } from '../helpers/tmp.js';
 
