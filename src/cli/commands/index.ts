@@ -5,6 +5,7 @@
  */
 import type { CommandDefinition } from '../command.js';
 import { completionCommand } from './completion.js';
+import { pruneCommand } from './prune.js';
 import { bestCommand } from './best.js';
 import { verifyCommand } from './verify.js';
 import { lsCommand } from './ls.js';
@@ -22,5 +23,6 @@ export const COMMANDS: readonly CommandDefinition[] = [
   evalCommand,
   verifyCommand,
   bestCommand,
+  pruneCommand,
   completionCommand,
 ];
