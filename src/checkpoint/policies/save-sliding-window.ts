@@ -44,6 +44,9 @@ export interface SlidingWindowOptions {
  * The means come from `ctx.history`: pass steps from before a restart to keep the window across it;
  * with an empty history after a restart the window refills before this policy saves again
  * (the plateau clock still counts from the checkpoints in the manifests).
+ *
+ * Cost: passing the same append-only history array on every call (as a manager does) costs
+ * O(new steps + W) per call; any other array is read in full.
  */
 export function slidingWindow(options: SlidingWindowOptions): SavePolicy {
   const where = 'slidingWindow';
