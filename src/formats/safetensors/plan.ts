@@ -31,9 +31,9 @@ const encoder = new TextEncoder();
 export function planSafetensors(tensors: ReadonlyMap<string, PlannedTensor>, metadata: Record<string, string> | undefined): SafetensorsPlan {
   const named = [...tensors].map(([name, t]) => {
     checkTensor(name, t);
-    return { name, utf8: encoder.encode(name), t };
+    return { name, t };
   });
-  named.sort((a, b) => DTYPE_ORDER[b.t.dtype] - DTYPE_ORDER[a.t.dtype] || Buffer.compare(a.utf8, b.utf8));
+  named.sort((a, b) => DTYPE_ORDER[b.t.dtype] - DTYPE_ORDER[a.t.dtype] || compareCodePoints(a.name, b.name));
 
   const entries: SafetensorsEntry[] = [];
   const parts: string[] = [];
@@ -64,6 +64,26 @@ export function planSafetensors(tensors: ReadonlyMap<string, PlannedTensor>, met
   headerBytes.set(json, 8);
   const dataOffset = 8 + headerLength;
   return { header: { headerLength, dataOffset, entries, metadata: { ...metadata } }, headerBytes, byteLength: dataOffset + offset };
+}
+
+/**
+ * Orders strings by Unicode code point, which is the byte order of their UTF-8 (the reference
+ * writer sorts Rust strings byte-wise). Plain `<` compares UTF-16 code units, which puts
+ * surrogate pairs (U+10000 and up) before U+E000..U+FFFF; this shifts them back.
+ */
+export function compareCodePoints(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    let x = a.charCodeAt(i);
+    let y = b.charCodeAt(i);
+    if (x === y) continue;
+    if (x >= 0xd800 || y >= 0xd800) {
+      x = x >= 0xe000 ? x - 0x800 : x >= 0xd800 ? x + 0x2000 : x;
+      y = y >= 0xe000 ? y - 0x800 : y >= 0xd800 ? y + 0x2000 : y;
+    }
+    return x - y;
+  }
+  return a.length - b.length;
 }
 
 function checkTensor(name: string, t: PlannedTensor): void {

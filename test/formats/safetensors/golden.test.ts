@@ -1,5 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseSafetensors, serializeSafetensors } from '../../../src/formats/safetensors/index.js';
+import { compareCodePoints } from '../../../src/formats/safetensors/plan.js';
 import { Tensor } from '../../../src/tensor/tensor.js';
 import { collect } from './bytes.js';
 
@@ -65,5 +67,14 @@ describe('safetensors writer golden vectors', () => {
     expect(text.startsWith('{"__metadata__":{"format":"pt","other":"x"},"m":')).toBe(true);
     expect(s.header.dataOffset % 8).toBe(0);
     for (const e of s.header.entries) expect(e.begin % (e.dtype === 'I32' ? 4 : e.dtype === 'F16' ? 2 : e.dtype === 'U8' ? 1 : 8)).toBe(0);
+  });
+});
+
+describe('compareCodePoints', () => {
+  it('orders like the UTF-8 bytes of the strings', () => {
+    fc.assert(fc.property(fc.string({ unit: 'binary' }), fc.string({ unit: 'binary' }), (a, b) => {
+      const byBytes = Math.sign(Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8')));
+      expect(Math.sign(compareCodePoints(a, b))).toBe(byBytes);
+    }), { numRuns: 2000 });
   });
 });

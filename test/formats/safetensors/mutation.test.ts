@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { CkptError } from '../../../src/errors.js';
 import { parseSafetensors, readSafetensorsFile, serializeSafetensors } from '../../../src/formats/safetensors/index.js';
 import { Tensor } from '../../../src/tensor/tensor.js';
@@ -94,21 +94,28 @@ describe('safetensors reader under mutation', () => {
     );
   });
 
-  it('the file reader agrees: only CkptErrors from mutated files on disk', async () => {
+  it('the file reader agrees: only CkptErrors from mutated files on disk, and no data buffer larger than the file', async () => {
     const seeds = await validFiles();
     const dir = tempDir();
     let i = 0;
+    const allocations = vi.spyOn(Buffer, 'allocUnsafeSlow');
+    let allocationsSeen = 0;
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...seeds), mutationArb, async (file, m) => {
         const path = join(dir, `m${i++}.safetensors`);
         const bytes = mutate(file, m);
         writeFileSync(path, bytes);
+        allocations.mockClear();
         const fromFile = await readSafetensorsFile(path).then(() => 'ok', (err: unknown) => err);
+        allocationsSeen += allocations.mock.calls.length;
+        for (const [size] of allocations.mock.calls) expect(size).toBeLessThanOrEqual(bytes.byteLength);
         if (fromFile !== 'ok' && !(fromFile instanceof CkptError)) throw new Error(`not a CkptError: ${String(fromFile)}`);
         const fromBytes = (() => { try { parseSafetensors(bytes); return 'ok'; } catch (err) { return err; } })();
         expect(fromFile === 'ok' ? 'ok' : (fromFile as CkptError).code).toBe(fromBytes === 'ok' ? 'ok' : (fromBytes as CkptError).code);
       }),
       { numRuns: 200 },
     );
+    allocations.mockRestore();
+    expect(allocationsSeen).toBeGreaterThan(0); // the spy saw the reader's data buffers
   });
 });
