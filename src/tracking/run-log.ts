@@ -37,9 +37,10 @@ export interface RunLogOptions {
   /** Clock in milliseconds since the Unix epoch, for `time` in the JSONL and wall_time in events. Default: `Date.now`. */
   now?: () => number;
   /**
-   * The step of the checkpoint this run resumes from. Writes a `SessionLog.START` event at the next
-   * step, so TensorBoard discards scalars an interrupted earlier attempt logged after it. The JSONL log
-   * keeps every line: take the last line per step. Default: none (a fresh run).
+   * The step of the checkpoint this run resumes from. The session's `SessionLog.START` event is then
+   * written at the next step, so TensorBoard discards scalars an interrupted earlier attempt logged
+   * after it. The JSONL log keeps every line: take the last line per step. Default: none (a fresh
+   * run, START at step 0).
    */
   resumedFromStep?: number;
   /** Host name in the event file name. Default: `os.hostname()`. */
@@ -120,9 +121,12 @@ export class RunLog {
       throw err;
     }
     const startMs = now();
-    if (options.resumedFromStep !== undefined) {
-      events.writeEvent({ wallTime: startMs / 1000, step: options.resumedFromStep + 1, sessionLog: { status: SessionStatus.START } });
-    }
+    // Every session starts with SessionLog.START. TensorBoard's Python loader ignores the first one in
+    // a run and, on each later one, drops the events it has seen with step >= its step: the scalars an
+    // interrupted attempt logged after the checkpoint we resume from (plugin_event_accumulator.py
+    // _CheckForRestartAndMaybePurge; rustboard does not purge).
+    const startStep = options.resumedFromStep === undefined ? 0 : options.resumedFromStep + 1;
+    events.writeEvent({ wallTime: startMs / 1000, step: startStep, sessionLog: { status: SessionStatus.START } });
     if (options.hparams !== undefined) {
       events.writeHParams({ sessionStartInfo: { hparams: options.hparams, startTimeSecs: startMs / 1000 } }, 0, startMs / 1000);
     }

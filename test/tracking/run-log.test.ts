@@ -56,8 +56,9 @@ describe('RunLog', () => {
     expect(r.hparams.experiment).toBeUndefined(); // on purpose: see RunLog.close
     expect(r.hparams.sessionEndInfo).toEqual({ status: 'success', endTimeSecs: start + 5 });
     expect(r.scalars.find((s) => s.tag === 'best_val_acc')).toMatchObject({ step: 200, value: Math.fround(0.95) });
-    // The session-start record comes right after file_version, so a crash mid-run still shows the hparams.
-    expect(r.events[1]?.summary?.[0]?.tag).toBe('_hparams_/session_start_info');
+    // file_version, SessionLog.START, then the hparams, flushed at open: a crash mid-run still shows them.
+    expect(r.events[1]).toMatchObject({ step: 0, sessionLog: { status: 1 } });
+    expect(r.events[2]?.summary?.[0]?.tag).toBe('_hparams_/session_start_info');
   });
 
   it('a crash at any byte of the event file leaves every complete record readable', async () => {
@@ -93,6 +94,7 @@ describe('RunLog', () => {
     expect(files).toEqual([first.eventsPath, second.eventsPath].sort());
     const r = await readEventFile(second.eventsPath);
     expect(r.events[1]).toMatchObject({ step: 3, sessionLog: { status: 1 } });
+    expect((await readEventFile(first.eventsPath)).events[1]).toMatchObject({ step: 0, sessionLog: { status: 1 } });
     const jsonl = await readMetricsLogFile(join(dir, 'metrics.jsonl'));
     expect(jsonl.problems).toEqual([]);
     expect(jsonl.tornLastLine).toBeUndefined();
@@ -110,6 +112,6 @@ describe('RunLog', () => {
     await log.close();
     expect(() => log.log({ step: 2, metrics: {} })).toThrow(expect.objectContaining({ code: 'E_USAGE' }));
     expect((await readMetricsLogFile(log.metricsPath)).records).toEqual([]);
-    expect((await readEventFile(log.eventsPath)).events).toHaveLength(1);
+    expect((await readEventFile(log.eventsPath)).events.map((e) => e.fileVersion ?? e.sessionLog?.status)).toEqual(['brain.Event:2', 1]);
   });
 });
