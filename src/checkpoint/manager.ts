@@ -82,7 +82,7 @@ export class CheckpointManager {
   private failure: unknown;
   private closed = false;
   private removeSignalHandlers: (() => void) | undefined;
-  private lastRemoved: string[] = [];
+  private shutdownReason: string | undefined;
   /** Name of the checkpoint this run restored (protected from retention). */
   resumedFrom: string | undefined;
 
@@ -139,6 +139,7 @@ export class CheckpointManager {
    * Throws `E_METRIC_MISSING` when the monitored metric is not in `metrics` (except for triggers).
    */
   async save(request: SaveRequest): Promise<SaveResult> {
+    if (this.shutdownReason !== undefined && request.trigger !== 'interrupt') return { saved: false, reasons: [this.shutdownReason] };
     this.ensureOpen();
     this.throwFailure();
     const current = this.stepRecord(request);
@@ -154,7 +155,9 @@ export class CheckpointManager {
     if (!decision.save) return { saved: false, reasons: decision.reasons };
 
     // One snapshot at a time: the previous write must finish before its staging buffer is reused.
-    await this.settle();
+    // Re-check after every wake-up: another save() may have started its write in between.
+    do await this.settle();
+    while (this.inflight !== undefined);
     this.throwFailure();
     const name = uniqueName(this.renderName(current, request.trigger), new Set([...this.checkpoints.map((c) => c.name), ...this.takenNames]));
     const snapshot = snapshotState(request.state, this.o.async ? this.staging : undefined);
@@ -165,7 +168,7 @@ export class CheckpointManager {
       skeleton: snapshot.skeleton,
       framework: { library: 'ckpt', version: ckptPackageVersion(), node: process.version },
     });
-    const write = async (): Promise<void> => {
+    const write = async (): Promise<string[]> => {
       const manifest = await commitCheckpoint(
         this.store,
         { name, ...current, ...(request.trigger === undefined ? {} : { trigger: request.trigger }), reasons: decision.reasons, tensorFiles: snapshot.tensorFiles, stateJson },
@@ -173,24 +176,31 @@ export class CheckpointManager {
       );
       this.checkpoints.push(infoOf(name, manifest));
       this.checkpoints.sort(compareOldestFirst);
-      this.lastRemoved = await this.applyRetention();
+      return this.applyRetention();
     };
-    if (!this.o.async) {
-      await write();
-      return { saved: true, name, reasons: decision.reasons, pending: false, removed: this.lastRemoved };
-    }
+    // Sync or async, the write is tracked as the one in flight, so concurrent calls queue behind it.
+    let syncError: unknown;
+    let removed: readonly string[] = [];
     this.pending = { name, ...current };
-    this.inflight = write().then(
-      () => {
+    const tracked = write().then(
+      (r) => {
+        removed = r;
         this.pending = undefined;
         this.inflight = undefined;
       },
       (err: unknown) => {
         this.pending = undefined;
         this.inflight = undefined;
-        this.failure = err;
+        if (this.o.async) this.failure = err;
+        else syncError = err ?? new CkptError('E_SAVE_FAILED', `saving ${name} failed`);
       },
     );
+    this.inflight = tracked;
+    if (!this.o.async) {
+      await tracked;
+      if (syncError !== undefined) throw syncError;
+      return { saved: true, name, reasons: decision.reasons, pending: false, removed };
+    }
     return { saved: true, name, reasons: decision.reasons, pending: true, removed: [] };
   }
 
@@ -264,6 +274,14 @@ export class CheckpointManager {
     const remove = installSignalHandlers(this, options, this.o.onWarning);
     this.removeSignalHandlers = remove;
     return remove;
+  }
+
+  /**
+   * Stops accepting scheduled saves (they return `saved: false` with `reason`); only `interrupt`
+   * saves go on. Used by signal handling so the training loop can keep calling `save()` safely.
+   */
+  beginShutdown(reason: string): void {
+    this.shutdownReason ??= reason;
   }
 
   /** Waits for the background write, releases the lock and the staging memory. Throws a pending write error. Idempotent. */

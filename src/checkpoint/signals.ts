@@ -32,6 +32,7 @@ export interface SignalOptions {
 
 /** What the signal handler needs from the manager. */
 export interface InterruptibleManager {
+  beginShutdown(reason: string): void;
   wait(): Promise<void>;
   save(request: FinalState & { trigger: 'interrupt' }): Promise<unknown>;
   close(): Promise<void>;
@@ -54,6 +55,7 @@ export function installSignalHandlers(manager: InterruptibleManager, options: Si
       return;
     }
     interrupted = true;
+    manager.beginShutdown(`shutting down after ${sig}`);
     warn(`${sig}: finishing the save in flight and saving a final checkpoint (send ${sig} again to exit at once)`);
     try {
       await manager.wait().catch((err: unknown) => warn(`the save in flight failed: ${err instanceof Error ? err.message : String(err)}`));

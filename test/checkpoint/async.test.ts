@@ -75,6 +75,18 @@ describe('async saving', () => {
     expect(m.list()).toHaveLength(1);
   });
 
+  it('sync saves called concurrently are written one after the other', async () => {
+    const store = new GatedStore();
+    const m = await CheckpointManager.open('run', { store, async: false, filename: '{step}', gitCwd: '/' });
+    store.hold();
+    const saves = [1, 2, 3].map((step) => m.save({ epoch: 0, step, state: { model: { w: Tensor.from('F32', [1], [step]) } } }));
+    await new Promise((r) => setTimeout(r, 20));
+    store.release();
+    expect((await Promise.all(saves)).map((r) => r.saved && r.name)).toEqual(['step=1', 'step=2', 'step=3']);
+    expect(store.maxInFlight).toBe(1);
+    await m.close();
+  });
+
   it('close() waits for the write in flight', async () => {
     const store = new GatedStore();
     const m = await CheckpointManager.open('run', { store, gitCwd: '/' });
