@@ -1,7 +1,9 @@
 /**
  * safetensors save/load of 1 GiB of float32 in 64 tensors, side by side with `dd conv=fsync`
  * (write), a page-cache read of the same file (`cat FILE > /dev/null` on a warm file, and Node's
- * readFile), and torch.save/torch.load through /usr/bin/python3 when torch imports.
+ * readFileSync), and torch.save/torch.load through /usr/bin/python3 when torch imports. `cat`
+ * reuses one small buffer; a loader must fill fresh memory, so the table also shows the cost of
+ * allocating and touching 1 GiB without reading anything.
  * Also measures how much the RSS grows while saving, in a child process.
  *
  * Run: npx tsx bench/safetensors.ts   (files go to a temp dir that is removed afterwards)
@@ -97,6 +99,10 @@ async function main(): Promise<void> {
     const catSeconds = await bestOf(() => timeCommand('sh', ['-c', `cat '${file}' > /dev/null`]), 3);
     const readFileSeconds = await bestOf(() => readFileSync(file).byteLength, 3);
     const loadSeconds = await bestOf(async () => (await readSafetensorsFile(file)).tensors.size, 3);
+    // What any load into new memory pays before reading a byte: faulting in 1 GiB of fresh pages.
+    const freshPagesSeconds = await bestOf(() => {
+      for (let i = 0; i < TENSORS; i++) Buffer.allocUnsafeSlow(PER_TENSOR).fill(0);
+    }, 3);
 
     const child = timeCommand(process.execPath, ['--import', 'tsx', process.argv[1] ?? 'bench/safetensors.ts', '--child-save', join(dir, 'child.safetensors')]);
     rmSync(join(dir, 'child.safetensors'), { force: true });
@@ -112,12 +118,13 @@ async function main(): Promise<void> {
     printTable('read the same 1 GiB file, warm page cache', [
       { name: 'cat FILE > /dev/null', seconds: catSeconds, amount: fileBytes, unit: 'GiB' },
       { name: 'node fs.readFileSync', seconds: readFileSeconds, amount: fileBytes, unit: 'GiB' },
+      { name: 'alloc + fill 1 GiB (no read)', seconds: freshPagesSeconds, amount: fileBytes, unit: 'GiB' },
       { name: 'ckpt readSafetensorsFile', seconds: loadSeconds, amount: fileBytes, unit: 'GiB' },
       ...torch.filter((r) => r.name.startsWith('torch.load')),
     ], 'cat FILE > /dev/null');
     const growth = rss.peak - rss.rssBefore;
     console.log(`\nsave memory (child process): RSS with the 1 GiB state built ${(rss.rssBefore / MiB).toFixed(0)} MiB, peak during save ${(rss.peak / MiB).toFixed(0)} MiB, growth ${(growth / MiB).toFixed(1)} MiB (target <= 64 MiB)`);
-    console.log(`targets: save ${(ddSeconds / saveSeconds).toFixed(2)}x dd (>= 0.85), load ${(catSeconds / loadSeconds).toFixed(2)}x page-cache read (>= 0.5)`);
+    console.log(`targets: save ${(ddSeconds / saveSeconds).toFixed(2)}x dd (>= 0.85), load ${(catSeconds / loadSeconds).toFixed(2)}x cat (>= 0.5), ${(readFileSeconds / loadSeconds).toFixed(2)}x readFileSync`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
