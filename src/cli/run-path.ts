@@ -36,7 +36,8 @@ export type Target = RunTarget | CheckpointTarget;
 
 const CHECKPOINT_FILE_EXTENSIONS = ['.safetensors', '.pth', '.pt', '.bin', '.ckpt'];
 
-async function kindOf(path: string): Promise<'file' | 'dir' | undefined> {
+/** `dir`, `file`, or `undefined` when nothing is at `path`. */
+export async function pathKind(path: string): Promise<'file' | 'dir' | undefined> {
   try {
     const s = await stat(path);
     return s.isDirectory() ? 'dir' : 'file';
@@ -53,18 +54,18 @@ async function kindOf(path: string): Promise<'file' | 'dir' | undefined> {
  * `E_INCOMPLETE` (checkpoint files without a manifest).
  */
 export async function resolveTarget(dir: string, shown: string): Promise<Target> {
-  const kind = await kindOf(dir);
+  const kind = await pathKind(dir);
   if (kind === undefined) throw new CkptError('E_NOT_FOUND', `${shown} does not exist`, { details: { path: shown } });
   if (kind === 'file') {
     const hint = CHECKPOINT_FILE_EXTENSIONS.includes(extname(dir).toLowerCase()) ? '; for a checkpoint file use ckpt inspect or ckpt diff' : '';
     throw new CkptError('E_WRONG_KIND', `${shown} is a file, not a run or checkpoint directory${hint}`, { details: { path: shown } });
   }
-  if ((await kindOf(`${dir}/${CHECKPOINTS_DIR}`)) === 'dir') return { kind: 'run', dir, store: new FsStore(dir) };
-  if ((await kindOf(`${dir}/${MANIFEST_FILE}`)) === 'file') {
+  if ((await pathKind(`${dir}/${CHECKPOINTS_DIR}`)) === 'dir') return { kind: 'run', dir, store: new FsStore(dir) };
+  if ((await pathKind(`${dir}/${MANIFEST_FILE}`)) === 'file') {
     const name = basename(dir);
     return { kind: 'checkpoint', dir, name, store: new CheckpointFolderStore(dir, name) };
   }
-  if ((await kindOf(`${dir}/${STATE_FILE}`)) === 'file' || (await kindOf(`${dir}/model.safetensors`)) === 'file') {
+  if ((await pathKind(`${dir}/${STATE_FILE}`)) === 'file' || (await pathKind(`${dir}/model.safetensors`)) === 'file') {
     throw new CkptError('E_INCOMPLETE', `${shown} has checkpoint files but no ${MANIFEST_FILE}: it was never committed or is being deleted`, { details: { path: shown } });
   }
   throw new CkptError('E_WRONG_KIND', `${shown} is neither a run (no ${CHECKPOINTS_DIR} folder) nor a checkpoint (no ${MANIFEST_FILE})`, { details: { path: shown } });

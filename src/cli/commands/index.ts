@@ -5,6 +5,7 @@
  */
 import type { CommandDefinition } from '../command.js';
 import { completionCommand } from './completion.js';
+import { diffCommand } from './diff.js';
 import { pruneCommand } from './prune.js';
 import { bestCommand } from './best.js';
 import { verifyCommand } from './verify.js';
@@ -24,5 +25,6 @@ export const COMMANDS: readonly CommandDefinition[] = [
   verifyCommand,
   bestCommand,
   pruneCommand,
+  diffCommand,
   completionCommand,
 ];
