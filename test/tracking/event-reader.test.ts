@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { DataType, encodeEvent, type EventMessage, type SummaryValue } from '../../src/tracking/event-proto.js';
 import { listEventFiles, readEventFile, readEvents } from '../../src/tracking/event-reader.js';
 import { EventFileWriter } from '../../src/tracking/event-writer.js';
+import { encodeHParamsPluginData } from '../../src/tracking/hparams-proto.js';
 import { encodeRecord } from '../../src/tracking/tfrecord.js';
 import { useTempDirs } from '../helpers/tmp.js';
 
@@ -155,6 +156,46 @@ describe('damaged files', () => {
         expect(b.events.length + b.problems.length).toBeGreaterThanOrEqual(payloads.length);
       }),
       { numRuns: 500 },
+    );
+  });
+});
+
+describe('mutated events (fuzz)', () => {
+  const seeds: EventMessage[] = [
+    VERSION,
+    scalarEvent(7, { tag: 'acc', metadata: { pluginName: 'scalars', dataClass: 1 }, tensor: { dtype: 1, shape: [], content: new Uint8Array([1, 2, 3, 4]) } }),
+    scalarEvent(8, { tag: 'd', metadata: SCALARS, tensor: { dtype: 2, shape: [1], doubleVal: [0.5] } }),
+    { wallTime: 3, step: 9, sessionLog: { status: 1, checkpointPath: 'p', msg: 'm' }, sourceWriter: 'w' },
+  ];
+  const hparamsSeed = encodeEvent({
+    wallTime: 1,
+    step: 0,
+    summary: [
+      {
+        tag: '_hparams_/session_start_info',
+        tensor: { dtype: 1, shape: [0] },
+        metadata: { pluginName: 'hparams', pluginContent: encodeHParamsPluginData({ sessionStartInfo: { hparams: { lr: 0.5, o: 'a', b: true }, startTimeSecs: 2 } }) },
+      },
+    ],
+  });
+  const payloads = [...seeds.map(encodeEvent), hparamsSeed];
+
+  it('flipped, cut or inserted bytes inside valid framing: problems reported, nothing thrown', () => {
+    fc.assert(
+      fc.property(
+        fc.nat({ max: payloads.length - 1 }),
+        fc.array(fc.tuple(fc.nat(), fc.integer({ min: 1, max: 255 })), { minLength: 1, maxLength: 4 }),
+        fc.nat(),
+        (which, flips, cut) => {
+          const p = Uint8Array.from(payloads[which] ?? []);
+          for (const [at, mask] of flips) flip(p, at % p.length, mask);
+          const mutated = p.subarray(0, cut % (p.length + 1) || p.length);
+          const r = readEvents(Buffer.concat([encodeRecord(encodeEvent(VERSION)), encodeRecord(mutated), encodeRecord(encodeEvent(VERSION))]));
+          expect(r.events.length).toBeGreaterThanOrEqual(2);
+          for (const q of r.problems) expect(['E_BAD_RECORD', 'E_UNSUPPORTED', 'E_LIMIT']).toContain(q.code);
+        },
+      ),
+      { numRuns: 2000 },
     );
   });
 });
