@@ -56,8 +56,9 @@ class HeaderJsonParser {
         details: { tensor: key },
       });
     }
-    const where = topLevel || this.topLevelKey === undefined ? '' : ` in the entry of tensor ${JSON.stringify(this.topLevelKey)}`;
-    const details = topLevel || this.topLevelKey === undefined ? { key, position } : { key, position, tensor: this.topLevelKey };
+    const owner = topLevel ? undefined : this.topLevelKey;
+    const where = owner === undefined ? '' : owner === METADATA_KEY ? ` in ${METADATA_KEY}` : ` in the entry of tensor ${JSON.stringify(owner)}`;
+    const details = owner === undefined || owner === METADATA_KEY ? { key, position } : { key, position, tensor: owner };
     throw new CkptError('E_INVALID_HEADER', `safetensors header has the key ${JSON.stringify(key)} twice${where} (character ${position})`, { details });
   }
 

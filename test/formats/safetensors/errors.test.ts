@@ -35,6 +35,7 @@ const CASES: { code: CkptErrorCode; what: string; file: Uint8Array; tensor?: str
   { code: 'E_INVALID_HEADER', what: 'metadata that is a string', file: craft('{"__metadata__":"x"}') },
   { code: 'E_INVALID_HEADER', what: 'a duplicated __metadata__', file: craft('{"__metadata__":{},"__metadata__":{}}') },
   { code: 'E_INVALID_HEADER', what: 'a duplicated field inside an entry', file: craft(`{"w":{"dtype":"U8","dtype":"U8","shape":[1],"data_offsets":[0,1]}}`, 1), tensor: 'w' },
+  { code: 'E_INVALID_HEADER', what: 'a duplicated metadata key', file: craft('{"__metadata__":{"a":"1","a":"2"}}') },
   { code: 'E_INVALID_HEADER', what: 'a float in a shape', file: craft(`{${entry('w', 'U8', '[1.0]', 0, 1)}}`, 1), tensor: 'w' },
   { code: 'E_INVALID_HEADER', what: 'a negative shape', file: craft(`{${entry('w', 'U8', '[-1]', 0, 1)}}`, 1), tensor: 'w' },
   { code: 'E_INVALID_HEADER', what: 'an exponent in an offset', file: craft(`{${entry('w', 'U8', '[1]', 0, '1e0')}}`, 1), tensor: 'w' },
