@@ -72,7 +72,7 @@ const LOWER = [
   /(^|_)loss$/, /^(nll|ce|bce|cross_entropy|log_loss|perplexity|ppl)$/,
   /^(mse|rmse|mae|mape|smape|msle|rmsle|max_error|median_absolute_error|mean_\w+_error)$/, /(^|_)err(or)?$/, /^(wer|cer)$/,
 ];
-const PREFIX = /^(val|valid|validation|eval|test|train|training)[_/\-.]/;
+const PREFIX = /^(best|val|valid|validation|eval|test|train|training)[_/\-.]/;
 
 /**
  * Whether a logged metric should be maximised or minimised, from its name: `accuracy`, `val_acc`,

@@ -6,28 +6,9 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   argmaxRows, classificationMetrics, classificationReport, classificationReportDict, regressionMetrics, toScores,
-  type ClassificationResult, type ZeroDivision,
 } from '../../src/metrics/index.js';
-import { expectClose } from './helpers.js';
+import { compareResult, expectClose, type ClassificationCase, type RegressionCase } from './helpers.js';
 
-type Expected = Record<string, unknown>;
-interface ClassificationCase {
-  name: string;
-  task: 'binary' | 'multiclass';
-  num_classes: number;
-  zero_division: ZeroDivision;
-  y_true: number[];
-  y_pred: number[];
-  scores?: number[] | number[][];
-  logits?: number[][];
-  expected: Expected;
-}
-interface RegressionCase {
-  name: string;
-  y_true: number[];
-  y_pred: number[];
-  expected: Record<string, number | null>;
-}
 interface Golden {
   sklearn: string;
   classification: ClassificationCase[];
@@ -35,24 +16,6 @@ interface Golden {
 }
 
 const golden = JSON.parse(readFileSync(new URL('./golden/sklearn-expected.json', import.meta.url), 'utf8')) as Golden;
-const NOT_METRICS = new Set(['per_class', 'report_dict', 'report_text', 'report_text_4', 'confusion_matrix']);
-
-function compareResult(c: ClassificationCase, got: ClassificationResult, label: string): void {
-  const gotRecord = got as unknown as Record<string, unknown>;
-  for (const [key, want] of Object.entries(c.expected)) {
-    if (NOT_METRICS.has(key)) continue;
-    const have = gotRecord[key];
-    expect(typeof have, `${label}: ${key} is missing`).toBe('number');
-    expectClose(have as number, want as number | null, `${label}: ${key}`);
-  }
-  expect(got.confusion_matrix).toEqual(c.expected.confusion_matrix);
-  const perClass = c.expected.per_class as Record<string, Record<string, number>>;
-  expect(Object.keys(got.per_class)).toEqual(Object.keys(perClass));
-  for (const [cls, row] of Object.entries(perClass)) {
-    for (const [k, v] of Object.entries(row)) expectClose(got.per_class[cls]?.[k as 'precision'], v, `${label}: per_class[${cls}].${k}`);
-  }
-}
-
 describe(`classification metrics equal scikit-learn ${golden.sklearn}`, () => {
   it('has the edge cases the issue names', () => {
     const names = golden.classification.map((c) => c.name);
