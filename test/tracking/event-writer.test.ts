@@ -91,6 +91,14 @@ describe('EventFileWriter', () => {
     expect(readEvents(readFileSync(join(w.path))).scalars.map((s) => s.value)).toEqual(Array.from({ length: 50 }, (_, i) => i));
   });
 
+  it('refuses an event over maxRecordBytes with E_LIMIT and writes nothing for it', async () => {
+    const w = await EventFileWriter.open(tmp(), { maxRecordBytes: 60 });
+    expect(() => w.writeScalar('x'.repeat(60), 1, 1)).toThrow(expect.objectContaining({ code: 'E_LIMIT' }));
+    w.writeScalar('ok', 1, 1);
+    await w.close();
+    expect(readEvents(readFileSync(w.path)).scalars.map((s) => s.tag)).toEqual(['ok']);
+  });
+
   it('rejects bad tags and steps and refuses writes after close', async () => {
     const w = await EventFileWriter.open(tmp());
     expect(() => w.writeScalar('', 1, 0)).toThrow(expect.objectContaining({ code: 'E_INVALID_ARGUMENT' }));
