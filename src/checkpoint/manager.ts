@@ -17,6 +17,7 @@
  * @module
  */
 import { CkptError, isCkptError } from '../errors.js';
+import { serializeSafetensors } from '../formats/safetensors/index.js';
 import { FsStore } from '../storage/fs-store.js';
 import type { Store } from '../storage/store.js';
 import type { StateValue } from '../tensor/state-tree.js';
@@ -161,6 +162,8 @@ export class CheckpointManager {
     this.throwFailure();
     const name = uniqueName(this.renderName(current, request.trigger), new Set([...this.checkpoints.map((c) => c.name), ...this.takenNames]));
     const snapshot = snapshotState(request.state, this.o.async ? this.staging : undefined);
+    // Plan every file now (cheap: headers only), so bad dtypes or names throw here, not in the background.
+    for (const tensors of snapshot.tensorFiles.values()) serializeSafetensors(tensors);
     const stateJson = encodeStateFile({
       epoch: current.epoch,
       step: current.step,

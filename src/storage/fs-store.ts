@@ -36,6 +36,16 @@ async function writeDurable(path: string, data: PutData): Promise<number> {
   return total;
 }
 
+/** Creates `dir` and missing parents; fsyncs the parent of every directory it created, so they survive a power loss. */
+async function mkdirDurable(dir: string): Promise<void> {
+  const first = await mkdir(dir, { recursive: true });
+  if (first === undefined) return;
+  for (let d = dir; ; d = dirname(d)) {
+    await fsyncDir(dirname(d));
+    if (d === first || dirname(d) === d) break;
+  }
+}
+
 /** fsyncs a directory so that entries created, renamed or removed in it survive a power loss. */
 async function fsyncDir(path: string): Promise<void> {
   const fh = await open(path, 'r');
@@ -54,7 +64,7 @@ class FsStagedWrite implements StagedWrite {
     checkKey(relKey);
     const path = join(this.tmpDir, ...relKey.split('/'));
     try {
-      await mkdir(dirname(path), { recursive: true });
+      await mkdirDurable(dirname(path));
       return await writeDurable(path, data);
     } catch (err) {
       throw fromSystemError(err, 'write', path);
@@ -111,7 +121,7 @@ export class FsStore implements Store {
     const dir = dirname(target);
     const tmp = join(dir, `${STAGING_MARK}${basename(target)}-${randomSuffix()}`);
     try {
-      await mkdir(dir, { recursive: true });
+      await mkdirDurable(dir);
       const n = await writeDurable(tmp, data);
       await rename(tmp, target);
       await fsyncDir(dir);
@@ -127,7 +137,7 @@ export class FsStore implements Store {
     const dir = dirname(target);
     const tmp = join(dir, `${STAGING_MARK}${basename(target)}-${randomSuffix()}`);
     try {
-      await mkdir(dir, { recursive: true });
+      await mkdirDurable(dir);
       await writeDurable(tmp, bytes);
       // link() fails with EEXIST atomically, and the new name appears with its whole content.
       try {
@@ -260,7 +270,7 @@ export class FsStore implements Store {
     const parent = dirname(target);
     const tmp = join(parent, `${STAGING_MARK}${basename(target)}-${randomSuffix()}`);
     try {
-      await mkdir(parent, { recursive: true });
+      await mkdirDurable(parent);
       await mkdir(tmp);
     } catch (err) {
       throw fromSystemError(err, 'create', tmp);
