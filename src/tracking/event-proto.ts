@@ -11,17 +11,17 @@
 import { CkptError } from '../errors.js';
 import { ProtoReader, ProtoWriter, decodePackedFixed, type ProtoField } from './protobuf.js';
 
-/** `tensorflow.DataType` values the scalar code uses. */
-export const DataType = { DT_FLOAT: 1, DT_DOUBLE: 2, DT_INT32: 3, DT_INT64: 9, DT_HALF: 19 } as const;
+/** `tensorflow.TfDataType` values the scalar code uses. */
+export const TfDataType = { DT_FLOAT: 1, DT_DOUBLE: 2, DT_INT32: 3, DT_INT64: 9, DT_HALF: 19 } as const;
 
-/** `SummaryMetadata.DataClass`: how TensorBoard's data server stores a time series. */
-export const DataClass = { UNKNOWN: 0, SCALAR: 1, TENSOR: 2, BLOB_SEQUENCE: 3 } as const;
+/** `SummaryMetadata.SummaryDataClass`: how TensorBoard's data server stores a time series. */
+export const SummaryDataClass = { UNKNOWN: 0, SCALAR: 1, TENSOR: 2, BLOB_SEQUENCE: 3 } as const;
 
 /** Plugin name of scalar summaries. */
 export const SCALARS_PLUGIN = 'scalars';
 
-/** `SessionLog.SessionStatus`. */
-export const SessionStatus = { UNSPECIFIED: 0, START: 1, STOP: 2, CHECKPOINT: 3 } as const;
+/** `SessionLog.SessionLogStatus`. */
+export const SessionLogStatus = { UNSPECIFIED: 0, START: 1, STOP: 2, CHECKPOINT: 3 } as const;
 
 /** `SummaryMetadata`: which plugin owns a tag. Writers attach it to the first value of a tag in a file. */
 export interface SummaryMetadata {
@@ -33,13 +33,13 @@ export interface SummaryMetadata {
   readonly displayName?: string;
   /** `summary_description`. Default: empty. */
   readonly description?: string;
-  /** `data_class`, one of {@link DataClass}. Default: 0 (unknown; readers infer it from the plugin name). */
+  /** `data_class`, one of {@link SummaryDataClass}. Default: 0 (unknown; readers infer it from the plugin name). */
   readonly dataClass?: number;
 }
 
 /** The fields of `TensorProto` that scalar and hparams summaries use. */
 export interface TensorMessage {
-  /** `dtype`, a {@link DataType} value. */
+  /** `dtype`, a {@link TfDataType} value. */
   readonly dtype: number;
   /** Dimension sizes; `[]` is a rank-0 tensor (a scalar). */
   readonly shape: readonly number[];
@@ -67,7 +67,7 @@ export interface SummaryValue {
 
 /** `SessionLog`. */
 export interface SessionLog {
-  /** One of {@link SessionStatus}. */
+  /** One of {@link SessionLogStatus}. */
   readonly status: number;
   /** Default: empty. */
   readonly checkpointPath?: string;

@@ -18,7 +18,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CkptError, fromSystemError, isCkptError, type CkptErrorCode } from '../errors.js';
-import { DataClass, DataType, SCALARS_PLUGIN, decodeEvent, type EventMessage, type SummaryMetadata, type SummaryValue } from './event-proto.js';
+import { SummaryDataClass, TfDataType, SCALARS_PLUGIN, decodeEvent, type EventMessage, type SummaryMetadata, type SummaryValue } from './event-proto.js';
 import {
   HPARAMS_PLUGIN,
   decodeHParamsPluginData,
@@ -148,13 +148,13 @@ export function scalarValue(v: SummaryValue, meta: SummaryMetadata | undefined):
   if (v.simpleValue !== undefined) return v.simpleValue;
   const t = v.tensor;
   if (t === undefined) return undefined;
-  if (meta?.pluginName !== SCALARS_PLUGIN && meta?.dataClass !== DataClass.SCALAR) return undefined;
+  if (meta?.pluginName !== SCALARS_PLUGIN && meta?.dataClass !== SummaryDataClass.SCALAR) return undefined;
   if (t.shape.some((d) => d !== 1)) throw new CkptError('E_UNSUPPORTED', `a scalar tensor of shape [${t.shape.join(', ')}]`);
   const c = t.content;
-  if (t.dtype === DataType.DT_FLOAT) {
+  if (t.dtype === TfDataType.DT_FLOAT) {
     if (c !== undefined && c.length === 4) return new DataView(c.buffer, c.byteOffset, 4).getFloat32(0, true);
     if (c === undefined && t.floatVal?.length === 1) return t.floatVal[0];
-  } else if (t.dtype === DataType.DT_DOUBLE) {
+  } else if (t.dtype === TfDataType.DT_DOUBLE) {
     if (c !== undefined && c.length === 8) return new DataView(c.buffer, c.byteOffset, 8).getFloat64(0, true);
     if (c === undefined && t.doubleVal?.length === 1) return t.doubleVal[0];
   } else {

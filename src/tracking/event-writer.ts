@@ -20,7 +20,7 @@ import { hostname as osHostname } from 'node:os';
 import { join } from 'node:path';
 import { CkptError, fromSystemError, isCkptError } from '../errors.js';
 import { AppendFile, DEFAULT_MAX_BUFFER_BYTES } from './append-file.js';
-import { DataClass, DataType, SCALARS_PLUGIN, encodeEvent, type EventMessage, type SummaryValue, type TensorMessage } from './event-proto.js';
+import { SummaryDataClass, TfDataType, SCALARS_PLUGIN, encodeEvent, type EventMessage, type SummaryValue, type TensorMessage } from './event-proto.js';
 import { HPARAMS_PLUGIN, HPARAMS_TAGS, encodeHParamsPluginData, type HParamsPluginData } from './hparams-proto.js';
 import { DEFAULT_MAX_RECORD_BYTES, encodeRecord } from './tfrecord.js';
 
@@ -56,7 +56,7 @@ export function eventFileName(unixSeconds: number, host: string, pid: number, co
 export function scalarTensor(value: number): TensorMessage {
   const content = new Uint8Array(4);
   new DataView(content.buffer).setFloat32(0, value, true);
-  return { dtype: DataType.DT_FLOAT, shape: [], content };
+  return { dtype: TfDataType.DT_FLOAT, shape: [], content };
 }
 
 /** See the module documentation. */
@@ -125,7 +125,7 @@ export class EventFileWriter {
     const v: SummaryValue = {
       tag,
       tensor: scalarTensor(value),
-      ...(first ? { metadata: { pluginName: SCALARS_PLUGIN, dataClass: DataClass.SCALAR } } : {}),
+      ...(first ? { metadata: { pluginName: SCALARS_PLUGIN, dataClass: SummaryDataClass.SCALAR } } : {}),
     };
     this.writeEvent({ wallTime: wallTimeSecs ?? this.now() / 1000, step, summary: [v] });
     this.seenScalarTags.add(tag);
@@ -141,7 +141,7 @@ export class EventFileWriter {
       'experiment' in data ? HPARAMS_TAGS.experiment : 'sessionStartInfo' in data ? HPARAMS_TAGS.sessionStartInfo : HPARAMS_TAGS.sessionEndInfo;
     const v: SummaryValue = {
       tag,
-      tensor: { dtype: DataType.DT_FLOAT, shape: [0] },
+      tensor: { dtype: TfDataType.DT_FLOAT, shape: [0] },
       metadata: { pluginName: HPARAMS_PLUGIN, pluginContent: encodeHParamsPluginData(data) },
     };
     this.writeEvent({ wallTime: wallTimeSecs ?? this.now() / 1000, step, summary: [v] });

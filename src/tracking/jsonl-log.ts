@@ -25,7 +25,7 @@ export const DEFAULT_MAX_LINE_BYTES = 1024 * 1024;
 /** Default largest log {@link readMetricsLogFile} loads: 1 GiB. */
 export const DEFAULT_MAX_LOG_BYTES = 1024 * 1024 * 1024;
 /** Keys of a line that are not metrics. */
-export const RESERVED_KEYS: readonly string[] = ['step', 'epoch', 'time'];
+export const METRICS_RESERVED_KEYS: readonly string[] = ['step', 'epoch', 'time'];
 
 /** One line of the log. */
 export interface MetricsRecord {
@@ -50,7 +50,7 @@ export function formatMetricsLine(r: MetricsRecord): string {
   if (r.epoch !== undefined) out.epoch = r.epoch;
   out.time = r.time;
   for (const [k, v] of Object.entries(r.metrics)) {
-    if (RESERVED_KEYS.includes(k)) throw new CkptError('E_INVALID_ARGUMENT', `"${k}" is reserved and cannot be a metric name`);
+    if (METRICS_RESERVED_KEYS.includes(k)) throw new CkptError('E_INVALID_ARGUMENT', `"${k}" is reserved and cannot be a metric name`);
     if (typeof v !== 'number') throw new CkptError('E_INVALID_ARGUMENT', `metric "${k}" must be a number, got ${typeof v}`);
     Object.defineProperty(out, k, { value: Number.isFinite(v) ? v : String(v), enumerable: true, writable: true, configurable: true });
   }
@@ -171,7 +171,7 @@ function parseLineOrReason(bytes: Uint8Array): MetricsRecord | string {
   if (typeof time !== 'number' || !Number.isFinite(time)) return '"time" is missing or not a number';
   const metrics: Record<string, number> = {};
   for (const [k, v] of Object.entries(obj)) {
-    if (RESERVED_KEYS.includes(k)) continue;
+    if (METRICS_RESERVED_KEYS.includes(k)) continue;
     const n = typeof v === 'number' ? v : typeof v === 'string' ? NON_FINITE[v] : undefined;
     if (n !== undefined) Object.defineProperty(metrics, k, { value: n, enumerable: true, writable: true, configurable: true });
     // other values (added by hand or by other tools) are not metrics: ignored

@@ -17,7 +17,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CkptError, fromSystemError } from '../errors.js';
-import { SessionStatus } from './event-proto.js';
+import { SessionLogStatus } from './event-proto.js';
 import { EventFileWriter } from './event-writer.js';
 import type { HParamValue, HParamsSessionStatus } from './hparams-proto.js';
 import { MetricsLogWriter, type TailRepair } from './jsonl-log.js';
@@ -126,7 +126,7 @@ export class RunLog {
     // interrupted attempt logged after the checkpoint we resume from (plugin_event_accumulator.py
     // _CheckForRestartAndMaybePurge; rustboard does not purge).
     const startStep = options.resumedFromStep === undefined ? 0 : options.resumedFromStep + 1;
-    events.writeEvent({ wallTime: startMs / 1000, step: startStep, sessionLog: { status: SessionStatus.START } });
+    events.writeEvent({ wallTime: startMs / 1000, step: startStep, sessionLog: { status: SessionLogStatus.START } });
     if (options.hparams !== undefined) {
       events.writeHParams({ sessionStartInfo: { hparams: options.hparams, startTimeSecs: startMs / 1000 } }, 0, startMs / 1000);
     }

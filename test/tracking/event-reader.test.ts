@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DataType, encodeEvent, type EventMessage, type SummaryValue } from '../../src/tracking/event-proto.js';
+import { TfDataType, encodeEvent, type EventMessage, type SummaryValue } from '../../src/tracking/event-proto.js';
 import { listEventFiles, readEventFile, readEvents } from '../../src/tracking/event-reader.js';
 import { EventFileWriter } from '../../src/tracking/event-writer.js';
 import { encodeHParamsPluginData } from '../../src/tracking/hparams-proto.js';
@@ -70,10 +70,10 @@ describe('scalar forms', () => {
   const f64 = (x: number): Uint8Array => new Uint8Array(new Float64Array([x]).buffer);
   const cases: [string, SummaryValue, number][] = [
     ['TF1 simple_value', { tag: 't', simpleValue: 0.5 }, 0.5],
-    ['TF2 f32 tensor_content', { tag: 't', metadata: SCALARS, tensor: { dtype: DataType.DT_FLOAT, shape: [], content: new Uint8Array([0, 0, 0x20, 0x40]) } }, 2.5],
-    ['TF2 f64 tensor_content', { tag: 't', metadata: SCALARS, tensor: { dtype: DataType.DT_DOUBLE, shape: [], content: f64(0.1) } }, 0.1],
-    ['PyTorch new_style float_val', { tag: 't', metadata: SCALARS, tensor: { dtype: DataType.DT_FLOAT, shape: [], floatVal: [0.25] } }, 0.25],
-    ['PyTorch double_precision double_val', { tag: 't', metadata: SCALARS, tensor: { dtype: DataType.DT_DOUBLE, shape: [], doubleVal: [0.1] } }, 0.1],
+    ['TF2 f32 tensor_content', { tag: 't', metadata: SCALARS, tensor: { dtype: TfDataType.DT_FLOAT, shape: [], content: new Uint8Array([0, 0, 0x20, 0x40]) } }, 2.5],
+    ['TF2 f64 tensor_content', { tag: 't', metadata: SCALARS, tensor: { dtype: TfDataType.DT_DOUBLE, shape: [], content: f64(0.1) } }, 0.1],
+    ['PyTorch new_style float_val', { tag: 't', metadata: SCALARS, tensor: { dtype: TfDataType.DT_FLOAT, shape: [], floatVal: [0.25] } }, 0.25],
+    ['PyTorch double_precision double_val', { tag: 't', metadata: SCALARS, tensor: { dtype: TfDataType.DT_DOUBLE, shape: [], doubleVal: [0.1] } }, 0.1],
     ['data_class SCALAR without plugin name', { tag: 't', metadata: { pluginName: '', dataClass: 1 }, tensor: { dtype: 1, shape: [], floatVal: [3] } }, 3],
   ];
   it.each(cases)('%s', (_name, value, expected) => {
@@ -99,7 +99,7 @@ describe('scalar forms', () => {
     const r = readEvents(
       file(
         VERSION,
-        scalarEvent(1, { tag: 'i', metadata: SCALARS, tensor: { dtype: DataType.DT_INT32, shape: [], content: new Uint8Array(4) } }),
+        scalarEvent(1, { tag: 'i', metadata: SCALARS, tensor: { dtype: TfDataType.DT_INT32, shape: [], content: new Uint8Array(4) } }),
         scalarEvent(2, { tag: 'v', metadata: SCALARS, tensor: { dtype: 1, shape: [2], floatVal: [1, 2] } }),
         scalarEvent(3, { tag: 'e', metadata: SCALARS, tensor: { dtype: 1, shape: [], content: new Uint8Array(3) } }),
         scalarEvent(4, { tag: 'ok', simpleValue: 1 }),
@@ -236,7 +236,7 @@ describe('writer -> reader round trip', () => {
       sessionEndInfo: { status: 'success', endTimeSecs: 1_700_000_100 },
     });
     const tensor = r.events[1]?.summary?.[0]?.tensor;
-    expect(tensor).toEqual({ dtype: DataType.DT_FLOAT, shape: [0] });
+    expect(tensor).toEqual({ dtype: TfDataType.DT_FLOAT, shape: [0] });
     expect(r.metadata.get('_hparams_/session_start_info')?.pluginName).toBe('hparams');
   });
 
