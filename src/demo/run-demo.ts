@@ -128,8 +128,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
 
     const stateFor = async (trainer: LoopState): Promise<DemoState> => ({ ...(await captureState(model)), trainer, demo: settings });
     const valMetrics = async (): Promise<Record<string, number>> => validationMetrics((await evaluateClassifier(model, val.x, val.labels)).metrics);
-    let startBatch = resume?.batch ?? 0;
-    progress.startEpoch(resume?.epoch ?? 0, startBatch, batches);
+    if ((resume?.epoch ?? 0) < epochs) progress.startEpoch(resume?.epoch ?? 0, resume?.batch ?? 0, batches);
 
     const onEpochEnd = async (info: EpochInfo): Promise<void> => {
       const metrics = { loss: info.loss, ...(await valMetrics()) };
@@ -137,7 +136,6 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       await log.flush();
       const saved = await manager.save({ epoch: info.epoch, step: info.step, metrics, state: await stateFor(info.state) });
       progress.endEpoch(`${formatMetrics(metrics)}${saved.saved ? `  saved ${saved.name}` : ''}`);
-      startBatch = 0;
       if (info.epoch + 1 < epochs) progress.startEpoch(info.epoch + 1, 0, batches);
     };
     const result = await trainLoop({

@@ -3,7 +3,7 @@
  * appears, and readers of a run's latest checkpoint.
  */
 import { spawn } from 'node:child_process';
-import { readFile, readdir } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -45,12 +45,3 @@ export function checkpointFile(runDir: string, name: string, file: string): Prom
   return readFile(join(runDir, 'checkpoints', name, file));
 }
 
-/** Names of the committed checkpoints of a run (folders with a manifest). */
-export async function checkpointNames(runDir: string): Promise<string[]> {
-  const names: string[] = [];
-  for (const d of await readdir(join(runDir, 'checkpoints'))) {
-    const files = await readdir(join(runDir, 'checkpoints', d)).catch(() => []);
-    if (files.includes('manifest.json')) names.push(d);
-  }
-  return names.sort();
-}

@@ -24,6 +24,7 @@ export {
   TFJS_STATE_FORMAT, captureState, parseTfjsState, rebuildModel, restoreState,
   type CaptureOptions, type RebuildOptions, type RestoreOptions, type TfjsState,
 } from './model-checkpoint-state.js';
+export { CheckpointCallback, resumeFit, type CheckpointCallbackOptions } from './checkpoint-callback.js';
 export { evaluateClassifier, validationMetrics, type EvaluateOptions, type Evaluation } from './evaluate.js';
 export { Rng, type RngState } from './rng.js';
 export {
