@@ -101,7 +101,7 @@ export async function readSafetensorsTensor(path: string, name: string): Promise
         details: { path, tensor: name },
       });
     }
-    const bytes = allocate(entry.end - entry.begin);
+    const bytes = allocate(entry.end - entry.begin, `tensor ${JSON.stringify(name)}`);
     await readExactly(fh, bytes, header.dataOffset + entry.begin, path);
     return tensorAt(entry, bytes, 0);
   });
@@ -121,7 +121,7 @@ export async function readSafetensorsFile(path: string): Promise<{ header: Safet
       const first = batch[0];
       const last = batch[batch.length - 1];
       if (first === undefined || last === undefined) continue;
-      const buffer = allocate(last.end - first.begin);
+      const buffer = allocate(last.end - first.begin, `tensor ${JSON.stringify(first.name)}`);
       await readParallel(fh, buffer, header.dataOffset + first.begin, path);
       for (const e of batch) tensors.set(e.name, tensorAt(e, buffer, e.begin - first.begin));
     }
@@ -153,7 +153,7 @@ async function* rangeChunks(path: string, position: number, length: number): Asy
   try {
     fh = await open(path, 'r');
     for (let done = 0; done < length; done += LAZY_CHUNK_BYTES) {
-      const chunk = allocate(Math.min(LAZY_CHUNK_BYTES, length - done));
+      const chunk = allocate(Math.min(LAZY_CHUNK_BYTES, length - done), 'a chunk');
       await readExactly(fh, chunk, position + done, path);
       yield chunk;
     }
@@ -179,9 +179,16 @@ function* batches(entries: readonly SafetensorsEntry[]): Generator<SafetensorsEn
   if (current.length > 0) yield current;
 }
 
-/** An uninitialised buffer (it is filled by a read right away) as a plain Uint8Array at offset 0. */
-function allocate(length: number): Uint8Array {
-  if (length > bufferConstants.MAX_LENGTH) return new Uint8Array(length);
+/**
+ * An uninitialised buffer (it is filled by a read right away) as a plain Uint8Array at offset 0.
+ * Throws `E_LIMIT` past the largest typed array this Node.js can make (4 GiB on Node 20).
+ */
+function allocate(length: number, what: string): Uint8Array {
+  if (length > bufferConstants.MAX_LENGTH) {
+    throw new CkptError('E_LIMIT', `${what} is ${length} bytes, more than the ${bufferConstants.MAX_LENGTH} one array can hold here; read it with readSafetensorsLazy`, {
+      details: { byteLength: length, limit: bufferConstants.MAX_LENGTH },
+    });
+  }
   const b = Buffer.allocUnsafeSlow(length);
   return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
 }
