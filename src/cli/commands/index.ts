@@ -14,6 +14,7 @@ import { convertCommand } from './convert.js';
 import { demoCommand } from './demo.js';
 import { evalCommand } from './eval.js';
 import { inspectCommand } from './inspect.js';
+import { metricsCommand } from './metrics.js';
 
 /** The registered commands. Each later command adds one import and one entry here. */
 export const COMMANDS: readonly CommandDefinition[] = [
@@ -22,6 +23,7 @@ export const COMMANDS: readonly CommandDefinition[] = [
   convertCommand,
   lsCommand,
   evalCommand,
+  metricsCommand,
   verifyCommand,
   bestCommand,
   pruneCommand,
