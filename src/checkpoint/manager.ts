@@ -65,7 +65,7 @@ export type SaveResult =
       readonly reasons: readonly string[];
       /** True when it is still being written (async); `wait()` for it. */
       readonly pending: boolean;
-      /** Checkpoints retention removed (sync saves only; async saves report them through `wait()`'s caller later). */
+      /** Checkpoints retention removed after this save (sync saves; always `[]` for async saves, see `list()` after `wait()`). */
       readonly removed: readonly string[];
     }
   | { readonly saved: false; readonly reasons: readonly string[] };

@@ -74,6 +74,19 @@ describe('a corrupt latest checkpoint', () => {
     expect(r?.problems.map((p) => [p.file, p.kind])).toEqual([['state.json', 'size'], ['notes.txt', 'extra']]);
   });
 
+  it("restore('best') falls back to the next best", async () => {
+    const dir = tmp('ckpt-corrupt');
+    const m = await CheckpointManager.open(dir, { async: false, monitor: 'val_acc', filename: '{epoch}', gitCwd: '/' });
+    for (const [epoch, acc] of [0.7, 0.9, 0.8].entries()) await m.save({ epoch, step: epoch, metrics: { val_acc: acc }, state: trainingState(epoch) });
+    await m.close();
+    flipByte(join(dir, 'checkpoints', 'epoch=1', 'optimizer.safetensors'), (n) => n >> 1);
+    const w = warnings();
+    const again = await CheckpointManager.open(dir, { monitor: 'val_acc', onWarning: w.onWarning, gitCwd: '/' });
+    expect((await again.restore('best')).record.name).toBe('epoch=2');
+    expect(w.list[0]).toMatch(/checkpoint "epoch=1" is unusable.*optimizer\.safetensors/);
+    await again.close();
+  });
+
   it('when every checkpoint is bad, restore fails with E_CORRUPT naming them', async () => {
     const { dir, latest, previous } = await runWithTwo();
     for (const n of [latest, previous]) flipByte(join(dir, 'checkpoints', n, 'model.safetensors'), () => 0);

@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listCheckpoints } from '../../src/checkpoint/catalog.js';
 import { acquireRunLock } from '../../src/checkpoint/lock.js';
 import { CheckpointManager } from '../../src/checkpoint/manager.js';
 import { FsStore } from '../../src/storage/fs-store.js';
@@ -26,6 +27,7 @@ describe('the run lock across processes', () => {
       message: expect.stringContaining(`locked by pid ${pid} on ${hostname()}`),
       details: expect.objectContaining({ pid, host: hostname() }),
     });
+    expect(await listCheckpoints(dir)).toEqual([]); // reading a locked run needs no lock
     holder.proc.stdin?.end();
     expect((await holder.exited).code).toBe(0);
     const m = await CheckpointManager.open(dir, { gitCwd: '/' });
