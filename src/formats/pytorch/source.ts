@@ -6,15 +6,21 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { CkptError, fromSystemError } from '../../errors.js';
 
-/** Largest single positional read; bigger ranges are read in pieces. */
-const READ_CHUNK = 64 * 1024 * 1024;
+/** Size of the pieces a large range is read in; several are in flight at once on the thread pool. */
+const READ_CHUNK = 16 * 1024 * 1024;
+/** Pieces in flight at once (Node's thread pool has 4 threads by default). */
+const READS_IN_FLIGHT = 4;
 
 /** Bytes that can be read by position. */
 export interface ByteSource {
   /** Total length in bytes. */
   readonly size: number;
-  /** Reads exactly `length` bytes at `offset` into a fresh buffer; throws `E_BAD_ZIP` past the end. */
-  read(offset: number, length: number): Promise<Uint8Array>;
+  /**
+   * Reads exactly `length` bytes at `offset` into a fresh buffer; throws `E_BAD_ZIP` past the end.
+   * `onChunk`, when given, sees consecutive pieces of the data in order as they arrive (for a
+   * checksum computed while later pieces are still being read).
+   */
+  read(offset: number, length: number, onChunk?: (chunk: Uint8Array) => void): Promise<Uint8Array>;
   /** Releases the underlying file, if any. */
   close(): Promise<void>;
 }
@@ -31,9 +37,11 @@ function checkRange(size: number, offset: number, length: number): void {
 export function bytesSource(bytes: Uint8Array): ByteSource {
   return {
     size: bytes.byteLength,
-    read(offset, length) {
+    read(offset, length, onChunk) {
       checkRange(bytes.byteLength, offset, length);
-      return Promise.resolve(bytes.subarray(offset, offset + length));
+      const out = bytes.subarray(offset, offset + length);
+      onChunk?.(out);
+      return Promise.resolve(out);
     },
     close: () => Promise.resolve(),
   };
@@ -58,21 +66,37 @@ export async function fileSource(path: string): Promise<ByteSource> {
   }
   return {
     size,
-    async read(offset, length) {
+    async read(offset, length, onChunk) {
       checkRange(size, offset, length);
-      const buf = Buffer.allocUnsafeSlow(length);
-      let done = 0;
-      try {
-        while (done < length) {
-          const want = Math.min(READ_CHUNK, length - done);
-          const { bytesRead } = await fh.read(buf, done, want, offset + done);
+      const buf = new Uint8Array(Buffer.allocUnsafeSlow(length).buffer, 0, length);
+      const readPiece = async (at: number, len: number): Promise<void> => {
+        let done = 0;
+        while (done < len) {
+          const { bytesRead } = await fh.read(buf, at + done, len - done, offset + at + done);
           if (bytesRead === 0) throw new CkptError('E_BAD_ZIP', `${path} shrank while being read`, { details: { path } });
           done += bytesRead;
         }
+      };
+      const starts: number[] = [];
+      for (let at = 0; at < length; at += READ_CHUNK) starts.push(at);
+      const inFlight: Promise<void>[] = [];
+      try {
+        for (let i = 0; i < starts.length; i++) {
+          while (inFlight.length < READS_IN_FLIGHT && i + inFlight.length < starts.length) {
+            const at = starts[i + inFlight.length] as number;
+            const p = readPiece(at, Math.min(READ_CHUNK, length - at));
+            p.catch(() => undefined); // awaited below, in order
+            inFlight.push(p);
+          }
+          await inFlight.shift();
+          const at = starts[i] as number;
+          onChunk?.(buf.subarray(at, Math.min(length, at + READ_CHUNK)));
+        }
       } catch (err) {
+        await Promise.allSettled(inFlight);
         throw fromSystemError(err, 'read .pth', path);
       }
-      return new Uint8Array(buf.buffer, buf.byteOffset, length);
+      return buf;
     },
     close: () => fh.close(),
   };

@@ -232,7 +232,9 @@ export class ZipReader {
 
   /** The entry's uncompressed bytes, CRC-checked per the options. */
   async read(entry: ZipEntry): Promise<Uint8Array> {
-    const stored = await this.src.read(entry.dataOffset, entry.compressedSize);
+    const checkWhileReading = entry.method === METHOD_STORED && this.options.crc !== 'off';
+    let running = 0;
+    const stored = await this.src.read(entry.dataOffset, entry.compressedSize, checkWhileReading ? (c) => (running = crc32(c, running)) : undefined);
     let data = stored;
     if (entry.method === METHOD_DEFLATE) {
       try {
@@ -244,7 +246,7 @@ export class ZipReader {
       if (data.byteLength !== entry.size) throw bad(`entry ${JSON.stringify(entry.name)} inflates to ${data.byteLength} bytes, not the declared ${entry.size}`, { name: entry.name });
     }
     if (this.options.crc !== 'off') {
-      const actual = crc32(data) >>> 0;
+      const actual = (checkWhileReading ? running : crc32(data)) >>> 0;
       if (actual !== entry.crc32) {
         const msg = `CRC-32 mismatch in ${JSON.stringify(entry.name)}: stored ${entry.crc32.toString(16)}, computed ${actual.toString(16)} (corrupt file?)`;
         if (this.options.crc === 'error') throw new CkptError('E_CORRUPT', `${msg}; pass crc: 'warn' to read anyway`, { details: { name: entry.name } });

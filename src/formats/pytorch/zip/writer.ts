@@ -19,8 +19,10 @@ import {
 
 /** Zip "version needed" for zip64 records. */
 const VERSION_ZIP64 = 45;
-/** Largest single write; bigger buffers are written in pieces. */
-const WRITE_CHUNK = 256 * 1024 * 1024;
+/** Data is written in pieces of this size, several in flight while the CRC runs on the main thread. */
+const WRITE_CHUNK = 16 * 1024 * 1024;
+/** Pieces in flight at once (Node's thread pool has 4 threads by default). */
+const WRITES_IN_FLIGHT = 4;
 
 interface Written {
   name: Uint8Array;
@@ -71,15 +73,40 @@ export class TorchZipWriter {
     return new TorchZipWriter(fh, tmpPath, path, alignment, options.fsync ?? true, options.zip64Threshold ?? U32_MAX);
   }
 
-  private async write(b: Uint8Array): Promise<void> {
+  private async writeAt(b: Uint8Array, position: number): Promise<void> {
     let done = 0;
     while (done < b.byteLength) {
-      const n = Math.min(WRITE_CHUNK, b.byteLength - done);
-      const { bytesWritten } = await this.fh.write(b, done, n, this.pos);
+      const { bytesWritten } = await this.fh.write(b, done, b.byteLength - done, position + done);
       if (bytesWritten <= 0) throw new CkptError('E_IO', `short write to ${this.tmpPath}`);
       done += bytesWritten;
-      this.pos += bytesWritten;
     }
+  }
+
+  private async write(b: Uint8Array): Promise<void> {
+    await this.writeAt(b, this.pos);
+    this.pos += b.byteLength;
+  }
+
+  /** Writes `b` in pieces with several in flight, folding each piece into `crc` meanwhile. */
+  private async writeData(b: Uint8Array, crc: number): Promise<number> {
+    const inFlight: Promise<void>[] = [];
+    let running = crc;
+    try {
+      for (let at = 0; at < b.byteLength; at += WRITE_CHUNK) {
+        const piece = b.subarray(at, Math.min(b.byteLength, at + WRITE_CHUNK));
+        const p = this.writeAt(piece, this.pos + at);
+        p.catch(() => undefined); // awaited below
+        inFlight.push(p);
+        running = crc32(piece, running);
+        if (inFlight.length >= WRITES_IN_FLIGHT) await inFlight.shift();
+      }
+      await Promise.all(inFlight);
+    } catch (err) {
+      await Promise.allSettled(inFlight);
+      throw err;
+    }
+    this.pos += b.byteLength;
+    return running;
   }
 
   /** Appends a record whose data is `parts` concatenated (`size` bytes in total). */
@@ -127,10 +154,7 @@ export class TorchZipWriter {
     header.fill(0x5a, e + 4, e + 4 + pad); // 'Z'
     await this.write(header);
     let crc = 0;
-    for (const p of parts) {
-      crc = crc32(p, crc);
-      await this.write(p);
-    }
+    for (const p of parts) crc = await this.writeData(p, crc);
     const dd = Buffer.alloc(zip64 ? 24 : 16);
     dd.writeUInt32LE(SIG_DATA_DESCRIPTOR, 0);
     dd.writeUInt32LE(crc >>> 0, 4);
