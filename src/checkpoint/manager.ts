@@ -153,6 +153,7 @@ export class CheckpointManager {
       decision = this.o.savePolicy.decide({ current, history: this.history, checkpoints: visible });
     }
     this.history.push(current);
+    if (this.history.length > this.o.historyLimit) this.history.splice(0, this.history.length - this.o.historyLimit);
     if (!decision.save) return { saved: false, reasons: decision.reasons };
 
     // One snapshot at a time: the previous write must finish before its staging buffer is reused.

@@ -71,6 +71,11 @@ export interface CheckpointManagerOptions {
   onWarning?: (message: string) => void;
   /** Directory whose git commit/branch/dirty is recorded in `run.json`. Default: `process.cwd()`. */
   gitCwd?: string;
+  /**
+   * How many offered steps (saved or not) save policies see as history; older ones are forgotten so
+   * memory stays bounded on long runs (the sliding-window rule then looks back this far). Default: 100,000.
+   */
+  historyLimit?: number;
 }
 
 const MAX_WORDS = ['acc', 'accuracy', 'f1', 'auc', 'auroc', 'precision', 'recall', 'r2', 'map', 'iou', 'dice', 'bleu', 'rouge', 'score', 'top1', 'top5'];
@@ -97,6 +102,7 @@ export interface ResolvedOptions {
   readonly async: boolean;
   readonly now: () => number;
   readonly onWarning: (message: string) => void;
+  readonly historyLimit: number;
 }
 
 function needMonitor(option: string, monitor: string | undefined): string {
@@ -110,6 +116,9 @@ export function resolveOptions(o: CheckpointManagerOptions): ResolvedOptions {
   const mode = o.mode ?? (monitor === undefined ? 'min' : inferMode(monitor));
   const minDelta = o.minDelta ?? 0;
 
+  if (o.historyLimit !== undefined && (!Number.isSafeInteger(o.historyLimit) || o.historyLimit < 1)) {
+    throw new CkptError('E_INVALID_ARGUMENT', `historyLimit must be an integer >= 1, got ${o.historyLimit}`);
+  }
   let save: SavePolicy[];
   if (o.savePolicies !== undefined) {
     save = [...o.savePolicies];
@@ -149,5 +158,6 @@ export function resolveOptions(o: CheckpointManagerOptions): ResolvedOptions {
     async: o.async ?? true,
     now: o.now ?? Date.now,
     onWarning: o.onWarning ?? ((m: string) => console.warn(`ckpt: ${m}`)),
+    historyLimit: o.historyLimit ?? 100_000,
   };
 }

@@ -141,6 +141,16 @@ describe('CheckpointManager save and restore', () => {
     await b.close();
   });
 
+  it('gives policies the offered history, bounded by historyLimit', async () => {
+    const seen: number[][] = [];
+    const spy = { name: 'spy', decide: (ctx: { history: readonly { step: number }[] }) => (seen.push(ctx.history.map((h) => h.step)), { save: false, reasons: [] }) };
+    const m = await open(new MemoryStore(), { savePolicies: [spy], historyLimit: 2 });
+    for (let step = 0; step < 4; step++) expect(await m.save({ epoch: 0, step, state: {} })).toEqual({ saved: false, reasons: [] });
+    expect(seen).toEqual([[], [0], [0, 1], [1, 2]]);
+    await m.close();
+    await expect(open(new MemoryStore(), { historyLimit: 0 })).rejects.toMatchObject({ code: 'E_INVALID_ARGUMENT' });
+  });
+
   it('records time from the injected clock and hparams in run.json', async () => {
     const clock = manualClock(Date.UTC(2026, 4, 1));
     const w = warnings();
