@@ -18,7 +18,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CkptError, fromSystemError, isCkptError, type CkptErrorCode } from '../errors.js';
-import { SummaryDataClass, TfDataType, SCALARS_PLUGIN, decodeEvent, type EventMessage, type SummaryMetadata, type SummaryValue } from './event-proto.js';
+import { SCALARS_PLUGIN, SessionLogStatus, SummaryDataClass, TfDataType, decodeEvent, type EventMessage, type SummaryMetadata, type SummaryValue } from './event-proto.js';
 import {
   HPARAMS_PLUGIN,
   decodeHParamsPluginData,
@@ -67,6 +67,11 @@ export interface EventReadResult {
     sessionStartInfo?: HParamsSessionStart;
     sessionEndInfo?: HParamsSessionEnd;
   };
+  /**
+   * Every `SessionLog.START` event: its step, and how many of `scalars` came before it (TensorBoard
+   * drops earlier scalars with step >= a restart's step; see `readRunEvents`).
+   */
+  readonly sessionStarts: { readonly step: number; readonly scalarsBefore: number }[];
   /** `file_version` of the first event, when it has one (e.g. `brain.Event:2`). */
   readonly fileVersion?: string;
   /** Offset of a torn last record, when the data ends inside one. */
@@ -93,6 +98,7 @@ export function readEvents(bytes: Uint8Array, options: ReadEventsOptions = {}): 
   const metadata = new Map<string, SummaryMetadata>();
   const hparams: EventReadResult['hparams'] = {};
   const problems: ReadProblem[] = [];
+  const sessionStarts: EventReadResult['sessionStarts'] = [];
   let fileVersion: string | undefined;
 
   for (const rec of scan.records) {
@@ -106,6 +112,7 @@ export function readEvents(bytes: Uint8Array, options: ReadEventsOptions = {}): 
     }
     events.push({ ...event, offset: rec.offset });
     if (events.length === 1 && event.fileVersion !== undefined) fileVersion = event.fileVersion;
+    if (event.sessionLog?.status === SessionLogStatus.START) sessionStarts.push({ step: event.step, scalarsBefore: scalars.length });
     for (const v of event.summary ?? []) {
       if (v.metadata !== undefined && !metadata.has(v.tag)) metadata.set(v.tag, v.metadata);
       const meta = metadata.get(v.tag);
@@ -132,6 +139,7 @@ export function readEvents(bytes: Uint8Array, options: ReadEventsOptions = {}): 
     events,
     metadata,
     hparams,
+    sessionStarts,
     ...(fileVersion !== undefined ? { fileVersion } : {}),
     ...(scan.stop?.kind === 'truncated' ? { truncatedAt: scan.stop.offset } : {}),
     endOffset,
