@@ -1,7 +1,8 @@
 /**
- * Writes TensorBoard event files that TensorBoard (Python loader and the Rust data server) opens
- * as they are: `events.out.tfevents.<unix seconds>.<hostname>.<pid>.<counter>`, first record
- * `file_version: "brain.Event:2"`, then scalar and hparams summaries, each one TFRecord.
+ * Writes TensorBoard event files in the form both of TensorBoard's readers (the Python loader and
+ * the Rust data server) accept (formats.md 3.6): `events.out.tfevents.<unix seconds>.<hostname>.<pid>.<counter>`,
+ * first record `file_version: "brain.Event:2"`, then scalar and hparams summaries, each one TFRecord.
+ * Scalar records equal TensorFlow's byte for byte (tested against a record TF wrote).
  *
  * Records are buffered and appended whole (see {@link AppendFile}); `flush()` fsyncs. A crash leaves
  * at most a torn last record, which TensorBoard and {@link readEvents} both skip.
@@ -117,6 +118,8 @@ export class EventFileWriter {
    * the reader to migrate legacy values, and the same form carries our hparams summaries. The value
    * is stored as float32 either way (rustboard drops DT_DOUBLE scalars); the JSONL log keeps full
    * float64 precision.
+   *
+   * @param wallTimeSecs the event's wall_time in seconds. Default: the clock's now.
    */
   writeScalar(tag: string, value: number, step: number, wallTimeSecs?: number): void {
     checkTag(tag);
@@ -134,6 +137,9 @@ export class EventFileWriter {
   /**
    * Buffers one hparams plugin record (experiment, session start or session end), tagged as the
    * plugin expects and carrying an empty DT_FLOAT tensor of shape [0].
+   *
+   * @param step the event's step. Default: 0.
+   * @param wallTimeSecs the event's wall_time in seconds. Default: the clock's now.
    */
   writeHParams(data: HParamsPluginData, step = 0, wallTimeSecs?: number): void {
     checkStep(step);

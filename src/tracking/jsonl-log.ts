@@ -98,7 +98,7 @@ export class MetricsLogWriter {
 
   /** Buffers one line. Throws `E_INVALID_ARGUMENT` for a bad record (nothing is written then). */
   append(record: MetricsRecord): void {
-    this.file.append(new TextEncoder().encode(formatMetricsLine(record)));
+    this.file.append(utf8Encoder.encode(formatMetricsLine(record)));
   }
 
   /** Writes every buffered line and fsyncs. */
@@ -149,6 +149,7 @@ async function repairTail(path: string, maxLineBytes: number): Promise<TailRepai
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
+const utf8Encoder = new TextEncoder();
 
 /** Parses one line into a record, or returns an error message. */
 function parseLine(bytes: Uint8Array): MetricsRecord | undefined {
