@@ -53,6 +53,13 @@ export interface SaveRequest {
   state: StateValue;
   /** Save now whatever the schedule says (`interrupt`, `exception`, `force`). Default: none. */
   trigger?: SaveTrigger;
+  /**
+   * Async saves only: copy the tensor bytes before returning, so training may change them while
+   * the write goes on. Set `false` when the tensors are fresh buffers nobody changes until the
+   * write is done (e.g. read back from TF.js with `data()`): `save()` then returns without copying.
+   * Default: `true`.
+   */
+  copy?: boolean;
 }
 
 /** What `save()` did. */
@@ -162,7 +169,7 @@ export class CheckpointManager {
     while (this.inflight !== undefined);
     this.throwFailure();
     const name = uniqueName(this.renderName(current, request.trigger), new Set([...this.checkpoints.map((c) => c.name), ...this.takenNames]));
-    const snapshot = snapshotState(request.state, this.o.async ? this.staging : undefined);
+    const snapshot = snapshotState(request.state, this.o.async && request.copy !== false ? this.staging : undefined);
     // Plan every file now (cheap: headers only), so bad dtypes or names throw here, not in the background.
     for (const tensors of snapshot.tensorFiles.values()) serializeSafetensors(tensors);
     const stateJson = encodeStateFile({

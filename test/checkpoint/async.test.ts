@@ -63,6 +63,20 @@ describe('async saving', () => {
     await m.close();
   });
 
+  it('with copy: false writes the caller buffers themselves (no snapshot copy)', async () => {
+    const store = new GatedStore();
+    const m = await CheckpointManager.open('run', { store, filename: '{step}', gitCwd: '/' });
+    const w = Tensor.from('F32', [2], [1, 2]);
+    store.hold();
+    await m.save({ epoch: 0, step: 1, state: { model: { w } }, copy: false });
+    (w.data as Float32Array).fill(5); // breaking the promise shows that nothing was copied
+    store.release();
+    await m.wait();
+    const back = (await m.restore('latest')).state as StateObject;
+    expect(Array.from(((back.model as StateObject).w as Tensor).data)).toEqual([5, 5]);
+    await m.close();
+  });
+
   it('decides with the pending checkpoint in view, without waiting for it', async () => {
     const store = new GatedStore();
     const m = await CheckpointManager.open('run', { store, monitor: 'loss', saveOnImprovementOnly: true, gitCwd: '/' });
