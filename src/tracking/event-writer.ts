@@ -21,7 +21,7 @@ import { hostname as osHostname } from 'node:os';
 import { join } from 'node:path';
 import { CkptError, fromSystemError, isCkptError } from '../errors.js';
 import { AppendFile, DEFAULT_MAX_BUFFER_BYTES } from './append-file.js';
-import { SummaryDataClass, TfDataType, SCALARS_PLUGIN, encodeEvent, type EventMessage, type SummaryValue, type TensorMessage } from './event-proto.js';
+import { TfDataType, SCALARS_PLUGIN, encodeEvent, type EventMessage, type SummaryValue, type TensorMessage } from './event-proto.js';
 import { HPARAMS_PLUGIN, HPARAMS_TAGS, encodeHParamsPluginData, type HParamsPluginData } from './hparams-proto.js';
 import { DEFAULT_MAX_RECORD_BYTES, encodeRecord } from './tfrecord.js';
 
@@ -110,14 +110,16 @@ export class EventFileWriter {
   }
 
   /**
-   * Buffers one scalar, TF2 style: a rank-0 DT_FLOAT tensor with `scalars` plugin metadata and
-   * `data_class: SCALAR` on the first value of each tag in this file.
+   * Buffers one scalar, TF2 style: a rank-0 DT_FLOAT tensor in `tensor_content`, with `scalars`
+   * plugin metadata on the first value of each tag in this file. The record is byte for byte what
+   * TF2's `tf.summary.scalar` writes (tested against a record TF wrote).
    *
-   * Why TF2 and not TF1 `simple_value`: both TensorBoard readers accept either, but TF2 tensors are
-   * what current TensorBoard and TF write, the metadata declares the data class instead of leaving
-   * the reader to migrate legacy values, and the same form carries our hparams summaries. The value
-   * is stored as float32 either way (rustboard drops DT_DOUBLE scalars); the JSONL log keeps full
-   * float64 precision.
+   * Why TF2 and not TF1 `simple_value`: both TensorBoard readers accept either, but the tensor form
+   * is what current TF and TensorBoard write, it needs no legacy migration in the reader, and the
+   * same form carries our hparams summaries. No `data_class` is set, as TensorBoard's own
+   * `scalars` metadata does not set it either (tensorboard 2.21 plugins/scalar/metadata.py); readers
+   * infer SCALAR from the plugin name. The value is stored as float32 (rustboard drops DT_DOUBLE
+   * scalars); the JSONL log keeps full float64 precision.
    *
    * @param wallTimeSecs the event's wall_time in seconds. Default: the clock's now.
    */
@@ -128,7 +130,7 @@ export class EventFileWriter {
     const v: SummaryValue = {
       tag,
       tensor: scalarTensor(value),
-      ...(first ? { metadata: { pluginName: SCALARS_PLUGIN, dataClass: SummaryDataClass.SCALAR } } : {}),
+      ...(first ? { metadata: { pluginName: SCALARS_PLUGIN } } : {}),
     };
     this.writeEvent({ wallTime: wallTimeSecs ?? this.now() / 1000, step, summary: [v] });
     this.seenScalarTags.add(tag);

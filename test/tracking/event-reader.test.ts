@@ -215,7 +215,7 @@ describe('writer -> reader round trip', () => {
         expect(r.problems).toEqual([]);
         expect(r.truncatedAt).toBeUndefined();
         expect(r.scalars).toEqual(points.map((p) => ({ tag: p.tag, step: p.step, wallTime: p.wall, value: Math.fround(p.value) })));
-        for (const t of new Set(points.map((p) => p.tag))) expect(r.metadata.get(t)).toEqual({ pluginName: 'scalars', dataClass: 1 });
+        for (const t of new Set(points.map((p) => p.tag))) expect(r.metadata.get(t)).toEqual({ pluginName: 'scalars' });
       }),
       { numRuns: 40 },
     );

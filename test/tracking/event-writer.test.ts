@@ -32,26 +32,25 @@ describe('EventFileWriter', () => {
     expect(readFileSync(w.path)).toEqual(Buffer.concat([FILE_VERSION_RECORD, ACCURACY_RECORD]));
   });
 
-  it('writeScalar adds data_class SCALAR to the first value of a tag only', async () => {
+  it('writeScalar writes the golden accuracy record, and metadata on the first value of a tag only', async () => {
     const dir = tmp();
     const w = await EventFileWriter.open(dir, { now: () => FILE_VERSION_WALL * 1000 });
     w.writeScalar('accuracy', 0.99, 77, ACCURACY_WALL);
     w.writeScalar('accuracy', 0.99, 78, ACCURACY_WALL);
     await w.close();
     const bytes = readFileSync(w.path);
-    // Same Event as the golden one, with `20 01` (data_class = 1) appended to the metadata.
-    const first = hex('09 c4 05 b7 3d 99 d6 d7 41 10 4d 2a 27 0a 25 0a 08 "accuracy" 42 0a 08 01 12 00 22 04 a4 70 7d 3f 4a 0d 0a 09 0a 07 "scalars" 20 01');
+    expect(bytes.subarray(0, FILE_VERSION_RECORD.length + ACCURACY_RECORD.length)).toEqual(Buffer.concat([FILE_VERSION_RECORD, ACCURACY_RECORD]));
+    // The second value: same Event without the metadata (and step 78).
     const second = hex('09 c4 05 b7 3d 99 d6 d7 41 10 4e 2a 18 0a 16 0a 08 "accuracy" 42 0a 08 01 12 00 22 04 a4 70 7d 3f');
+    expect(bytes.subarray(bytes.length - 4 - second.length, bytes.length - 4)).toEqual(second);
     const r = readEvents(bytes);
     expect(r.problems).toEqual([]);
     expect(r.events.length).toBe(3);
-    expect(Buffer.from(bytes.subarray(FILE_VERSION_RECORD.length + 12, FILE_VERSION_RECORD.length + 12 + first.length))).toEqual(first);
-    expect(bytes.subarray(bytes.length - 4 - second.length, bytes.length - 4)).toEqual(second);
     expect(r.scalars.map((s) => [s.tag, s.step, s.value])).toEqual([
       ['accuracy', 77, Math.fround(0.99)],
       ['accuracy', 78, Math.fround(0.99)],
     ]);
-    expect(r.metadata.get('accuracy')).toEqual({ pluginName: 'scalars', dataClass: 1 });
+    expect(r.metadata.get('accuracy')).toEqual({ pluginName: 'scalars' });
   });
 
   it('names files as TensorBoard does and never reuses a name', async () => {
