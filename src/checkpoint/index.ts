@@ -4,12 +4,13 @@
  *
  * @example
  * ```ts
- * import { CheckpointManager, listCheckpoints, verifyRun, FsStore } from 'ckpt';
+ * import { CheckpointManager, listCheckpoints, verifyRun, pruneRun, keepLastN, FsStore } from 'ckpt';
  * const ckpt = await CheckpointManager.open('runs/exp1', { monitor: 'val_loss', saveTopK: 2 });
  * await ckpt.save({ epoch: 0, step: 100, metrics: { val_loss: 0.3 }, state: { model: { w } } });
  * await ckpt.close();
  * const all = await listCheckpoints('runs/exp1');
  * const reports = await verifyRun(new FsStore('runs/exp1'));
+ * await pruneRun('runs/exp1', { policies: [keepLastN(1)], monitor: 'val_loss' });
  * ```
  * @module
  */
@@ -18,6 +19,7 @@ export { inferMode, everyCall, type CheckpointManagerOptions, type SlidingWindow
 export { readCatalog, listCheckpoints, readManifest, deleteCheckpoint, runStore, type Catalog, type CheckpointInfo } from './catalog.js';
 export { verifyCheckpoint, verifyRun, type VerifyReport, type VerifyProblem, type ProblemKind } from './verify.js';
 export { loadCheckpoint, type LoadedCheckpoint } from './load.js';
+export { pruneRun, protectedCheckpoints, executeRetention, type PruneOptions, type PruneResult } from './retention.js';
 export { commitCheckpoint, type CheckpointContent } from './commit.js';
 export { acquireRunLock, type RunLock, type LockHolder, type LockOptions } from './lock.js';
 export { ensureRunInfo, gitInfo, type RunInfo, type GitInfo, type JsonValue } from './run-info.js';

@@ -21,7 +21,7 @@ import { serializeSafetensors } from '../formats/safetensors/index.js';
 import { FsStore } from '../storage/fs-store.js';
 import type { Store } from '../storage/store.js';
 import type { StateValue } from '../tensor/state-tree.js';
-import { deleteCheckpoint, infoOf, readCatalog, sweepRun, type CheckpointInfo } from './catalog.js';
+import { infoOf, readCatalog, sweepRun, type CheckpointInfo } from './catalog.js';
 import { commitCheckpoint } from './commit.js';
 import { loadCheckpoint, type LoadedCheckpoint } from './load.js';
 import { acquireRunLock, type RunLock } from './lock.js';
@@ -30,6 +30,7 @@ import { resolveOptions, type CheckpointManagerOptions, type ResolvedOptions } f
 import { requireMetric } from './policies/metric.js';
 import { bestCheckpoint, compareOldestFirst, latestCheckpoint, rankByMetric } from './policies/order.js';
 import { planRetention } from './policies/plan-retention.js';
+import { executeRetention, protectedCheckpoints } from './retention.js';
 import type { CheckpointRecord, SaveTrigger, StepRecord } from './policies/types.js';
 import { ensureRunInfo, ckptPackageVersion, type RunInfo } from './run-info.js';
 import { installSignalHandlers, type SignalOptions } from './signals.js';
@@ -345,26 +346,12 @@ export class CheckpointManager {
   }
 
   private async applyRetention(): Promise<string[]> {
-    const protect = new Map<string, string>();
-    const latest = latestCheckpoint(this.checkpoints);
-    if (latest !== undefined) protect.set(latest.name, 'latest');
-    if (this.o.monitor !== undefined) {
-      const best = bestCheckpoint(this.checkpoints, this.o.monitor, this.o.mode);
-      if (best !== undefined) protect.set(best.name, 'best');
-    }
-    if (this.resumedFrom !== undefined) protect.set(this.resumedFrom, 'resumed-from');
+    const protect = protectedCheckpoints(this.checkpoints, this.monitor, this.resumedFrom);
     const plan = planRetention(this.checkpoints, this.o.retentionPolicies, { now: this.o.now(), protected: protect });
-    const removed: string[] = [];
-    for (const name of plan.remove) {
-      try {
-        await deleteCheckpoint(this.store, name);
-        removed.push(name);
-      } catch (err) {
-        this.o.onWarning(`retention could not delete checkpoint "${name}": ${err instanceof Error ? err.message : String(err)}; it will be retried`);
-        continue;
-      }
-      this.checkpoints = this.checkpoints.filter((c) => c.name !== name);
-    }
+    const removed = await executeRetention(this.store, plan, (name, err) =>
+      this.o.onWarning(`retention could not delete checkpoint "${name}": ${err instanceof Error ? err.message : String(err)}; it will be retried`),
+    );
+    this.checkpoints = this.checkpoints.filter((c) => !removed.includes(c.name));
     return removed;
   }
 
