@@ -53,7 +53,7 @@ describe('fixtures written by TensorFlow', () => {
   it('a fixture cut at every byte offset: every complete record, the rest reported as truncated', () => {
     const bytes = readFileSync(join(FIXTURES, 'end_2_end.tfevents'));
     const whole = readEvents(bytes);
-    const ends = whole.events.map((e, i) => (whole.events[i + 1]?.offset ?? bytes.length) - 0);
+    const ends = whole.events.map((_e, i) => whole.events[i + 1]?.offset ?? bytes.length);
     for (let cut = 0; cut <= bytes.length; cut++) {
       const r = readEvents(bytes.subarray(0, cut));
       const complete = ends.filter((end) => end <= cut).length;
