@@ -15,6 +15,6 @@ export { writePth } from './write.js';
 export { inspectPth, type PthInfo, type PthTensorInfo } from './inspect.js';
 export {
   MAX_COMPRESSION_RATIO, MAX_CENTRAL_DIRECTORY_BYTES, MAX_DEPTH, MAX_ENTRIES, MAX_INFLATED_BYTES, MAX_MEMO_ENTRIES,
-  MAX_OBJECTS, MAX_OPS, MAX_PICKLE_BYTES, MAX_STRING_BYTES, MAX_TENSOR_BYTES,
+  MAX_OBJECTS, MAX_OPS, MAX_PICKLE_BYTES, MAX_STRING_BYTES, MAX_TENSOR_EXPANSION_BYTES,
   type CrcPolicy, type PickleLimits, type ReadPthOptions, type WritePthOptions, type ZipLimits,
 } from './limits.js';

@@ -28,8 +28,12 @@ export const MAX_CENTRAL_DIRECTORY_BYTES = 64 * MiB;
 export const MAX_INFLATED_BYTES = 1 * GiB;
 /** Highest uncompressed/compressed size ratio of a deflated entry: 200 (real data rarely passes 20). */
 export const MAX_COMPRESSION_RATIO = 200;
-/** Most bytes of tensors materialised in total: 64 GiB (stride-0 views can expand a tiny storage). */
-export const MAX_TENSOR_BYTES = 64 * GiB;
+/**
+ * Most bytes of tensors materialised beyond the storages' own size: 1 GiB. Views normally take no
+ * more than their storages; stride-0 (expanded) views or many views of one storage can, and
+ * would otherwise let a tiny file demand any amount of memory.
+ */
+export const MAX_TENSOR_EXPANSION_BYTES = 1 * GiB;
 
 /** What to do when a zip entry's CRC-32 does not match its data. */
 export type CrcPolicy = 'error' | 'warn' | 'off';
@@ -71,7 +75,10 @@ export interface ZipLimits {
 export interface ReadPthOptions extends ZipLimits, PickleLimits {
   /** Largest `data.pkl` (or legacy pickle section). Default: {@link MAX_PICKLE_BYTES} (256 MiB). */
   maxPickleBytes?: number;
-  /** Most tensor bytes materialised in total. Default: {@link MAX_TENSOR_BYTES} (64 GiB). */
+  /**
+   * Most tensor bytes materialised in total. Default: the bytes of all storages the file holds
+   * plus {@link MAX_TENSOR_EXPANSION_BYTES} (1 GiB), so only expanding views are bounded.
+   */
   maxTensorBytes?: number;
 }
 
@@ -91,7 +98,8 @@ export interface WritePthOptions {
 /** Every limit with its default filled in. */
 export interface ResolvedReadOptions {
   maxPickleBytes: number;
-  maxTensorBytes: number;
+  /** `undefined`: storage bytes + {@link MAX_TENSOR_EXPANSION_BYTES}. */
+  maxTensorBytes: number | undefined;
   pickle: Required<PickleLimits>;
   zip: Required<Omit<ZipLimits, 'onWarning'>> & { onWarning: (message: string) => void };
 }
@@ -106,7 +114,7 @@ function positive(name: string, v: number | undefined, dflt: number): number {
 export function resolveReadOptions(o: ReadPthOptions = {}): ResolvedReadOptions {
   return {
     maxPickleBytes: positive('maxPickleBytes', o.maxPickleBytes, MAX_PICKLE_BYTES),
-    maxTensorBytes: positive('maxTensorBytes', o.maxTensorBytes, MAX_TENSOR_BYTES),
+    maxTensorBytes: o.maxTensorBytes === undefined ? undefined : positive('maxTensorBytes', o.maxTensorBytes, 0),
     pickle: {
       maxStringBytes: positive('maxStringBytes', o.maxStringBytes, MAX_STRING_BYTES),
       maxDepth: positive('maxDepth', o.maxDepth, MAX_DEPTH),

@@ -4,11 +4,12 @@
  *
  * @module
  */
+import { constants } from 'node:buffer';
 import { CkptError } from '../../errors.js';
 import type { StateValue } from '../../tensor/state-tree.js';
 import { loadArchive } from './archive.js';
 import { loadLegacy } from './legacy.js';
-import { resolveReadOptions, type ReadPthOptions, type ResolvedReadOptions } from './limits.js';
+import { MAX_TENSOR_EXPANSION_BYTES, resolveReadOptions, type ReadPthOptions, type ResolvedReadOptions } from './limits.js';
 import type { LoadedPickle } from './loaded.js';
 import type { StorageRef } from './pickle/values.js';
 import { checkView, materialize } from './rebuild.js';
@@ -18,6 +19,7 @@ import { toStateValue } from './to-state.js';
 
 const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04];
 const PREVIEW_MAGIC = 'PYTORCH1';
+const MAX_LENGTH = constants.MAX_LENGTH;
 
 /** Opens the pickle of a torch file of either layout. */
 export async function loadPickle(src: ByteSource, o: ResolvedReadOptions): Promise<LoadedPickle> {
@@ -32,10 +34,15 @@ export async function loadPickle(src: ByteSource, o: ResolvedReadOptions): Promi
 export async function buildState(loaded: LoadedPickle, o: ResolvedReadOptions): Promise<StateValue> {
   // First pass: collect the tensor references, check them and the byte budget before any read.
   const refs = listTensorRefs(loaded.root, o.pickle.maxDepth).map((r) => r.ref);
-  let budget = o.maxTensorBytes;
+  let storageBytes = 0;
+  for (const s of new Set(refs.map((r) => r.storage))) storageBytes += s.byteLength;
+  const max = o.maxTensorBytes ?? storageBytes + MAX_TENSOR_EXPANSION_BYTES;
+  let total = 0;
   for (const ref of refs) {
-    budget -= checkView(ref, ref.storage.byteLength);
-    if (budget < 0) throw new CkptError('E_LIMIT', `the tensors need more than ${o.maxTensorBytes} bytes (maxTensorBytes)`);
+    const n = checkView(ref, ref.storage.byteLength);
+    total += n;
+    if (total > max) throw new CkptError('E_LIMIT', `the tensors need more than ${max} bytes (maxTensorBytes); expanded views?`);
+    if (n > MAX_LENGTH) throw new CkptError('E_LIMIT', `a tensor of ${n} bytes is larger than Node's ${MAX_LENGTH}-byte buffer limit`);
   }
   const bytes = new Map<StorageRef, Uint8Array>();
   for (const ref of refs) {

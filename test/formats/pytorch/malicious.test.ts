@@ -14,6 +14,7 @@ import { CkptError } from '../../../src/errors.js';
 import { parsePth, readPth, writePth } from '../../../src/formats/pytorch/index.js';
 import { describeWithPython, runPython } from '../../helpers/python.js';
 import { useTempDirs } from '../../helpers/tmp.js';
+import type { Tensor } from '../../../src/tensor/tensor.js';
 import { buildZip, pk, str, torchZip, u32 } from './hostile.js';
 import { seedCheckpoint } from './trees.js';
 
@@ -163,8 +164,14 @@ describe('malicious pickles: resource exhaustion', () => {
 
   it('a stride-0 view expanding a tiny storage past maxTensorBytes -> E_LIMIT before allocating', async () => {
     const pickle = pk(0x80, 2, 'ctorch._utils\n_rebuild_tensor_v2\n', '(', '(', str('storage'), 'ctorch\nFloatStorage\n', str('0'), str('cpu'), 'K', 1, 't', 'Q',
-      'K', 0, '(', 'J', u32(0x7fffffff), 'J', u32(0x7fffffff), 't', '(', 'K', 0, 'K', 0, 't', 0x89, 'N', 't', 'R.');
-    await rejects(torchZip(pickle, [{ name: 'archive/data/0', data: new Uint8Array(4) }]), 'E_LIMIT');
+      'K', 0, '(', 'J', u32(0x7fffffff), 't', '(', 'K', 0, 't', 0x89, 'N', 't', 'R.');
+    const err = await rejects(torchZip(pickle, [{ name: 'archive/data/0', data: new Uint8Array(4) }]), 'E_LIMIT');
+    expect(err.message).toContain('maxTensorBytes');
+    const small = pk(0x80, 2, 'ctorch._utils\n_rebuild_tensor_v2\n', '(', '(', str('storage'), 'ctorch\nFloatStorage\n', str('0'), str('cpu'), 'K', 1, 't', 'Q',
+      'K', 0, 'M', 0x00, 0x01, 0x85, 'K', 0, 0x85, 0x89, 'N', 't', 'R.');
+    const expanded = torchZip(small, [{ name: 'archive/data/0', data: new Uint8Array([0, 0, 0x80, 0x3f]) }]);
+    expect(((await parsePth(expanded)) as Tensor).toString()).toBe('F32[256]');
+    await rejects(expanded, 'E_LIMIT', { maxTensorBytes: 1000 });
     const outOfBounds = pk(0x80, 2, 'ctorch._utils\n_rebuild_tensor_v2\n', '(', '(', str('storage'), 'ctorch\nFloatStorage\n', str('0'), str('cpu'), 'K', 1, 't', 'Q',
       'K', 1, 'K', 1, 0x85, 'K', 1, 0x85, 0x89, 'N', 't', 'R.');
     await rejects(torchZip(outOfBounds, [{ name: 'archive/data/0', data: new Uint8Array(4) }]), 'E_BAD_PICKLE');
