@@ -138,7 +138,12 @@ export class ClassificationMetrics {
       const s = b.scores;
       if (s.cols > 1) this.hits += topKHits(b.yTrue, s, this.options.topK ?? 2);
       const sum = this.logLoss;
-      forEachLogLoss(b.yTrue, s, (x) => sum.add(x));
+      const losses = new Float64Array(b.yTrue.length);
+      let j = 0;
+      forEachLogLoss(b.yTrue, s, (x) => {
+        losses[j++] = x;
+      });
+      sum.addAll(losses);
       this.labels.push(b.yTrue);
       this.scores.push(this.task === 'binary' && s.cols === 2 ? positiveColumn(s.data) : s.data);
     }

@@ -12,6 +12,8 @@ import { CkptError } from '../errors.js';
 
 const BINS = 2048;
 const FLUSH_EVERY = 1 << 24;
+/** Values per {@link ExactSum.reserve} call in loops. */
+export const RESERVE_CHUNK = 1 << 20;
 const SPLITTER = 134217729; // 2^27 + 1
 /** Exponents (biased) outside this range take the slow path: no Veltkamp split there. */
 const MIN_FAST_EXP = 80;
@@ -93,7 +95,27 @@ export class ExactSum {
   /** Sum of the non-finite values seen (NaN, Infinity, -Infinity), 0 when none. */
   private special = 0;
 
-  /** Adds one value. */
+  /**
+   * Makes room for `count` more additions (`addSquare` counts as 2) without rounding: flushes
+   * the bins when needed. Callers of {@link add} in a loop call this first, once per 2^20 values;
+   * {@link addAll} does it itself.
+   */
+  reserve(count: number): void {
+    if (count > FLUSH_EVERY) throw new CkptError('E_INTERNAL', `reserve(${count}): at most ${FLUSH_EVERY} additions at a time`);
+    if (this.pending + count > FLUSH_EVERY) this.flush();
+    this.pending += count;
+  }
+
+  /** Adds every value of `values`. */
+  addAll(values: ArrayLike<number>): void {
+    for (let start = 0; start < values.length; start += RESERVE_CHUNK) {
+      const end = Math.min(values.length, start + RESERVE_CHUNK);
+      this.reserve(end - start);
+      for (let i = start; i < end; i++) this.add(values[i] as number);
+    }
+  }
+
+  /** Adds one value (after {@link reserve}). */
   add(x: number): void {
     scratch[0] = x;
     const exp = ((scratchBits[1] as number) >>> 20) & 0x7ff;
@@ -106,10 +128,9 @@ export class ExactSum {
     const bins = this.bins;
     bins[2 * exp] = (bins[2 * exp] as number) + hi;
     bins[2 * exp + 1] = (bins[2 * exp + 1] as number) + (x - hi);
-    if (++this.pending === FLUSH_EVERY) this.flush();
   }
 
-  /** Adds `x * x` exactly (both the rounded square and its rounding error). */
+  /** Adds `x * x` exactly (both the rounded square and its rounding error; after `reserve(2)`). */
   addSquare(x: number): void {
     const p = x * x;
     const c = SPLITTER * x;

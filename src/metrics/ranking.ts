@@ -72,7 +72,8 @@ export function averagePrecisionSorted({ positives, negatives }: SortedBinarySco
   let tps = 0;
   let fps = 0;
   let prevRecall = 0;
-  const sum = new ExactSum();
+  const terms = new Float64Array(np + negatives.length);
+  let count = 0;
   while (i >= 0 || j >= 0) {
     const pv = i >= 0 ? (positives[i] as number) : -Infinity;
     const nv = j >= 0 ? (negatives[j] as number) : -Infinity;
@@ -89,9 +90,11 @@ export function averagePrecisionSorted({ positives, negatives }: SortedBinarySco
     const precision = tps / (tps + fps);
     // scikit-learn computes -(R_{i-1} - R_i) * P_i; negation is exact, so the terms are identical.
     const term = (prevRecall - recall) * precision;
-    sum.add(term);
+    terms[count++] = term;
     prevRecall = recall;
   }
+  const sum = new ExactSum();
+  sum.addAll(terms.subarray(0, count));
   const v = -sum.value();
   return v === 0 ? 0 : v;
 }

@@ -3,7 +3,7 @@
  * variance, MAPE, max error and median absolute error, as scikit-learn 1.2 defines them
  * (`force_finite=True`: a constant `y_true` gives R² = 1 when predictions are perfect, else 0).
  *
- * Sums of `d = y_true - y_pred`, `d²`, `y`, `y²`, `|d|` and `|d| / max(|y|, eps)` are exact, so a
+ * Sums of `d = y_true - y_pred`, `fl(d²)`, `d²`, `y`, `y²`, `|d|` and `|d| / max(|y|, eps)` are exact, so a
  * merged state is bit-for-bit the one-shot state, and variances are computed without
  * cancellation. The median needs every `|d|` (a "cat" state); it is kept only when asked for.
  *
@@ -12,7 +12,7 @@
 import { z } from 'zod';
 import { CkptError } from '../errors.js';
 import { Float64Buffer } from './buffer.js';
-import { ExactSum, ratioToNumber, UNIT_EXPONENT } from './exact-sum.js';
+import { ExactSum, ratioToNumber, RESERVE_CHUNK, UNIT_EXPONENT } from './exact-sum.js';
 import { checkFinite, checkSameLength, toFloat64, type NumberVector } from './input.js';
 import { sortFloat64 } from './sort.js';
 
@@ -43,6 +43,7 @@ export interface RegressionOptions {
 export const regressionStateSchema = z.object({
   kind: z.literal('regression'),
   n: z.number().int().min(0),
+  sumSq: z.string(),
   sumD: z.string(),
   sumD2: z.string(),
   sumY: z.string(),
@@ -62,6 +63,8 @@ const EPS = 2 ** -52;
 export class RegressionMetrics {
   private readonly wanted: ReadonlySet<RegressionMetricName>;
   private n = 0;
+  /** Sum of the rounded squares fl(d²) (MSE, R² numerator, as scikit-learn sums them). */
+  private readonly sumSq = new ExactSum();
   private readonly sumD = new ExactSum();
   private readonly sumD2 = new ExactSum();
   private readonly sumY = new ExactSum();
@@ -86,7 +89,7 @@ export class RegressionMetrics {
     checkSameLength(y.length, p.length, 'y_true', 'y_pred');
     checkFinite(y, 'y_true');
     checkFinite(p, 'y_pred');
-    const squares = this.wants('mse', 'rmse', 'r2', 'explained_variance');
+    const squares = this.wants('mse', 'rmse', 'r2');
     const moments = this.wants('r2', 'explained_variance');
     const linear = this.wants('explained_variance');
     const abs = this.wants('mae');
@@ -94,22 +97,41 @@ export class RegressionMetrics {
     const max = this.wants('max_error');
     const keep = this.wants('median_absolute_error');
     const absErrors = keep ? new Float64Array(y.length) : undefined;
-    const { sumD, sumD2, sumY, sumY2, sumAbs, sumApe } = this;
+    const { sumSq, sumD, sumD2, sumY, sumY2, sumAbs, sumApe } = this;
     let maxAbs = this.maxAbs;
-    for (let i = 0; i < y.length; i++) {
-      const yi = y[i] as number;
-      const d = yi - (p[i] as number);
-      const a = Math.abs(d);
-      if (squares) sumD2.addSquare(d);
+    for (let start = 0; start < y.length; start += RESERVE_CHUNK) {
+      const end = Math.min(y.length, start + RESERVE_CHUNK);
+      const m = end - start;
+      if (squares) sumSq.reserve(m);
       if (moments) {
-        sumY.add(yi);
-        sumY2.addSquare(yi);
+        sumY.reserve(m);
+        sumY2.reserve(2 * m);
       }
-      if (linear) sumD.add(d);
-      if (abs) sumAbs.add(a);
-      if (ape) sumApe.add(a / Math.max(Math.abs(yi), EPS));
-      if (max && a > maxAbs) maxAbs = a;
-      if (absErrors) absErrors[i] = a;
+      if (linear) {
+        sumD.reserve(m);
+        sumD2.reserve(2 * m);
+      }
+      if (abs) sumAbs.reserve(m);
+      if (ape) sumApe.reserve(m);
+      for (let i = start; i < end; i++) {
+        const yi = y[i] as number;
+        const d = yi - (p[i] as number);
+        const a = Math.abs(d);
+        // scikit-learn sums the rounded squares; summing them exactly keeps its value and makes merges exact.
+        if (squares) sumSq.add(d * d);
+        if (moments) {
+          sumY.add(yi);
+          sumY2.addSquare(yi);
+        }
+        if (linear) {
+          sumD.add(d);
+          sumD2.addSquare(d);
+        }
+        if (abs) sumAbs.add(a);
+        if (ape) sumApe.add(a / Math.max(Math.abs(yi), EPS));
+        if (max && a > maxAbs) maxAbs = a;
+        if (absErrors) absErrors[i] = a;
+      }
     }
     this.maxAbs = maxAbs;
     if (absErrors) this.absErrors.push(absErrors);
@@ -127,7 +149,7 @@ export class RegressionMetrics {
     const n = this.n;
     if (n === 0) throw new CkptError('E_EMPTY_INPUT', 'no samples were given to the regression metrics');
     const warnings: string[] = [];
-    const mse = this.sumD2.mean(n);
+    const mse = this.sumSq.mean(n);
     const result = { n_samples: n, warnings } as RegressionResult;
     const set = (name: RegressionMetricName, f: () => number) => {
       if (this.wanted.has(name)) result[name] = f();
@@ -143,7 +165,7 @@ export class RegressionMetrics {
         warnings.push('r2: R^2 score is not well-defined with less than two samples');
         return NaN;
       }
-      return assemble(this.sumD2.value(), this.centeredSquares(this.sumY, this.sumY2, 0));
+      return assemble(this.sumSq.value(), this.centeredSquares(this.sumY, this.sumY2, 0));
     });
     set('explained_variance', () => assemble(this.centeredSquares(this.sumD, this.sumD2, 1), this.centeredSquares(this.sumY, this.sumY2, 1)));
     return result;
@@ -168,7 +190,7 @@ export class RegressionMetrics {
   /** Forgets every sample. */
   reset(): this {
     this.n = 0;
-    for (const s of [this.sumD, this.sumD2, this.sumY, this.sumY2, this.sumAbs, this.sumApe]) s.reset();
+    for (const s of [this.sumSq, this.sumD, this.sumD2, this.sumY, this.sumY2, this.sumAbs, this.sumApe]) s.reset();
     this.maxAbs = 0;
     this.absErrors.clear();
     return this;
@@ -179,6 +201,7 @@ export class RegressionMetrics {
     const s: RegressionState = {
       kind: 'regression',
       n: this.n,
+      sumSq: this.sumSq.state(),
       sumD: this.sumD.state(),
       sumD2: this.sumD2.state(),
       sumY: this.sumY.state(),
@@ -200,6 +223,7 @@ export class RegressionMetrics {
       throw new CkptError('E_INVALID_ARGUMENT', 'the state has no absolute errors, so the median absolute error cannot be merged');
     }
     this.n += s.n;
+    this.sumSq.merge(ExactSum.fromState(s.sumSq));
     this.sumD.merge(ExactSum.fromState(s.sumD));
     this.sumD2.merge(ExactSum.fromState(s.sumD2));
     this.sumY.merge(ExactSum.fromState(s.sumY));

@@ -133,7 +133,12 @@ export class LogLoss extends ScoreMetric<ScoreMetricOptions> {
   protected get kind(): string { return 'log_loss'; }
   protected add(yTrue: Int32Array, scores: Scores): void {
     const sum = this.sum;
-    forEachLogLoss(yTrue, scores, (x) => sum.add(x));
+    const losses = new Float64Array(yTrue.length);
+    let j = 0;
+    forEachLogLoss(yTrue, scores, (x) => {
+      losses[j++] = x;
+    });
+    sum.addAll(losses);
   }
   protected value(): number { return this.sum.mean(this.n); }
   protected data(): { [key: string]: MetricJson } { return { sum: this.sum.state() }; }

@@ -1,0 +1,34 @@
+#!/usr/bin/python3
+"""scikit-learn's side of bench/metrics.ts: reads the same binary files, times each metric
+inside Python (loading excluded), prints JSON {metric: {"seconds": best, "value": v}}.
+
+usage: metrics_sklearn.py DIR N REPEAT
+"""
+import json
+import os
+import sys
+import time
+
+import numpy as np
+from sklearn.metrics import confusion_matrix, f1_score, r2_score, roc_auc_score
+
+d, n, repeat = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+load = lambda name, dtype: np.fromfile(os.path.join(d, name), dtype=dtype, count=n)
+yt, yp, yb = load("y_true.i32", np.int32), load("y_pred.i32", np.int32), load("y_binary.i32", np.int32)
+score, a, b = load("score.f64", np.float64), load("a.f64", np.float64), load("b.f64", np.float64)
+
+cases = {
+    "confusion_matrix": lambda: float(confusion_matrix(yt, yp).trace()),
+    "f1_macro": lambda: float(f1_score(yt, yp, average="macro")),
+    "roc_auc": lambda: float(roc_auc_score(yb, score)),
+    "r2": lambda: float(r2_score(a, b)),
+}
+out = {}
+for name, f in cases.items():
+    best, value = float("inf"), None
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        value = f()
+        best = min(best, time.perf_counter() - t0)
+    out[name] = {"seconds": best, "value": value}
+print(json.dumps(out))
