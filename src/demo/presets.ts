@@ -22,5 +22,5 @@ export interface DemoPreset {
 /** The recipe of each data set. */
 export const PRESETS: Readonly<Record<DemoDataset, DemoPreset>> = {
   digits: { model: 'mlp-64-128-10', epochs: 20, batchSize: 32, learningRate: 0.003, build: digitsMlp },
-  'fashion-mnist': { model: 'convnet-8-16', epochs: 3, batchSize: 64, learningRate: 0.002, build: fashionConvnet },
+  'fashion-mnist': { model: 'convnet-8-16', epochs: 2, batchSize: 64, learningRate: 0.002, build: fashionConvnet },
 };

@@ -37,7 +37,7 @@ export interface DemoOptions {
   runDir: string;
   /** Data set. Default: `digits`. */
   dataset?: DemoDataset;
-  /** Total epochs (a resumed run trains up to this). Default: 20 for digits, 3 for Fashion-MNIST. */
+  /** Total epochs (a resumed run trains up to this). Default: 20 for digits, 2 for Fashion-MNIST. */
   epochs?: number;
   /** Seed of the weights and of the data order. Default: `0`. */
   seed?: number;

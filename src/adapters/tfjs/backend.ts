@@ -7,6 +7,7 @@
 import { createRequire } from 'node:module';
 import { dirname, join, sep } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import { registerMissingWasmKernels } from './wasm-kernels.js';
 
 /** Options of {@link setupBackend}. */
 export interface BackendOptions {
@@ -27,11 +28,15 @@ export function wasmDirectory(): string {
 /**
  * Makes `wasm` (or the requested backend) the active TF.js backend and resolves to the name of
  * the backend in use. Idempotent. The wasm backend runs single-threaded in Node, so results are
- * deterministic for a given seed.
+ * deterministic for a given seed. Kernels the wasm backend lacks for training (the filter
+ * gradient of 2-d convolutions) are registered from `wasm-kernels.ts`.
  */
 export async function setupBackend(options: BackendOptions = {}): Promise<string> {
   const want = options.backend ?? 'wasm';
-  if (tf.getBackend() === want) return want;
+  if (tf.getBackend() === want) {
+    if (want === 'wasm') registerMissingWasmKernels();
+    return want;
+  }
   if (want === 'wasm') {
     try {
       const wasm = await import('@tensorflow/tfjs-backend-wasm');
@@ -41,6 +46,7 @@ export async function setupBackend(options: BackendOptions = {}): Promise<string
       }
       if (await tf.setBackend('wasm')) {
         await tf.ready();
+        registerMissingWasmKernels();
         return 'wasm';
       }
       options.onNote?.('note: the TF.js wasm backend did not start; training on the slower cpu backend');

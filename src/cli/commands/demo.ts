@@ -95,7 +95,7 @@ export const demoCommand: CommandDefinition = {
       .command('demo')
       .description('train, evaluate and checkpoint a model on a bundled data set: the main job, end to end')
       .option('--run <dir>', 'run directory (checkpoints, run.json, metrics.jsonl, TensorBoard events)', 'runs/demo')
-      .option('--epochs <n>', 'epochs in total (default: 20 for digits, 3 for fashion-mnist)', parseCount)
+      .option('--epochs <n>', 'epochs in total (default: 20 for digits, 2 for fashion-mnist)', parseCount)
       .option('--seed <s>', 'seed of the weights and the data order', parseCount, 0)
       .option('--resume', 'continue from the latest checkpoint of the run')
       .addOption(new Option('--dataset <name>', 'data set').choices(['digits', 'fashion-mnist']).default('digits'))
