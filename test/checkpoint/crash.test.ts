@@ -14,6 +14,7 @@ import { FsStore } from '../../src/storage/fs-store.js';
 import type { StateObject } from '../../src/tensor/state-tree.js';
 import type { Tensor } from '../../src/tensor/tensor.js';
 import { useTempDirs } from '../helpers/tmp.js';
+import { warnings } from './fixtures.js';
 import { bundleChild, startChild } from './processes.js';
 
 const tmp = useTempDirs();
@@ -84,8 +85,10 @@ async function killLoop(dir: string, kills: number, keepLast: number, random: ()
   }
   expect(totalSaves, 'the children saved between kills').toBeGreaterThan(kills);
   // The next writer sweeps every leftover of the crashes.
-  const m = await CheckpointManager.open(dir, { gitCwd: '/' });
+  const w = warnings();
+  const m = await CheckpointManager.open(dir, { gitCwd: '/', onWarning: w.onWarning });
   await m.close();
+  expect(w.list).toEqual([expect.stringContaining('took over the stale lock of dead pid')]);
   expect(readdirSync(join(dir, 'checkpoints')).filter((n) => n.startsWith('.tmp-'))).toEqual([]);
   expect((await readCatalog(store)).incomplete.size).toBe(0);
 }
