@@ -63,7 +63,11 @@ export interface Store {
   delete(key: string): Promise<void>;
   /** Removes every key under the folder `prefix` (must end with `/`); no error when there are none. */
   deletePrefix(prefix: string): Promise<void>;
-  /** Starts a {@link StagedWrite} of the folder `prefix` (must end with `/`). */
+  /**
+   * Starts a {@link StagedWrite} of the folder `prefix` (must end with `/`). A folder that already
+   * holds a commit record is never overwritten or damaged: the store refuses with `E_SAVE_FAILED`,
+   * up front (object stores, whose puts land in place) or at commit (rename-based stores).
+   */
   stage(prefix: string): Promise<StagedWrite>;
   /** Removes staging leftovers (`.tmp-*`) directly under the folder `prefix`; returns what was removed. */
   sweep(prefix: string): Promise<string[]>;
