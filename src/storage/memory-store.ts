@@ -58,7 +58,7 @@ class MemoryStagedWrite implements StagedWrite {
 /** A {@link Store} held in a `Map`; nothing survives the process. */
 export class MemoryStore implements Store {
   private readonly data = new Map<string, Uint8Array>();
-  readonly location = 'memory';
+  readonly location: string = 'memory';
 
   async put(key: string, data: PutData): Promise<number> {
     checkKey(key);

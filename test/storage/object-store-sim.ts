@@ -9,7 +9,7 @@ import { MemoryStore } from '../../src/storage/memory-store.js';
 import { checkFolder, checkKey, type PutData, type StagedWrite } from '../../src/storage/store.js';
 
 export class ObjectStoreSim extends MemoryStore {
-  override readonly location = 's3://sim-bucket/run';
+  override readonly location: string = 's3://sim-bucket/run';
 
   override async stage(prefix: string): Promise<StagedWrite> {
     checkFolder(prefix);
