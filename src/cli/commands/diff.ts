@@ -114,7 +114,7 @@ export const diffCommand: CommandDefinition = {
   register(program, ctx, state) {
     const cmd = program
       .command('diff')
-      .argument('<a>', 'the reference: a checkpoint directory or a checkpoint file (.safetensors)')
+      .argument('<a>', 'the reference: a checkpoint directory, or a checkpoint file ckpt inspect reads')
       .argument('<b>', 'the candidate, loaded where A was')
       .description('compare two checkpoints: missing/unexpected keys, shape and dtype mismatches, value differences')
       .option('--atol <x>', 'absolute tolerance: values must satisfy |a - b| <= atol + rtol * |b| (default 0 with --rtol)', parseTolerance)

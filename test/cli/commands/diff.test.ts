@@ -29,8 +29,8 @@ describe('ckpt diff', () => {
       value differences
 
       Arguments:
-        a              the reference: a checkpoint directory or a checkpoint file
-                       (.safetensors)
+        a              the reference: a checkpoint directory, or a checkpoint file
+                       ckpt inspect reads
         b              the candidate, loaded where A was
 
       Options:
