@@ -89,3 +89,27 @@ describe('zip end records', () => {
     await expect(parsePth(Buffer.concat([head, end]))).rejects.toMatchObject({ code: 'E_BAD_ZIP' });
   });
 });
+
+describe('torch 2.x records', () => {
+  it('_rebuild_tensor_v3 over an UntypedStorage (float8), as torch >= 2.1 writes new dtypes', async () => {
+    const pickle = pk(0x80, 2, 'ctorch._utils\n_rebuild_tensor_v3\n', '(', '(', str('storage'), 'ctorch\nUntypedStorage\n', str('0'), str('cpu'), 'K', 3, 't', 'Q',
+      'K', 0, 'K', 3, 0x85, 'K', 1, 0x85, 0x89, 'ccollections\nOrderedDict\n', ')', 'R', 'ctorch\nfloat8_e4m3fn\n', 't', 'R.');
+    const zip = buildZip([
+      { name: 'b/data.pkl', data: pickle },
+      { name: 'b/.format_version', data: Buffer.from('1') },
+      { name: 'b/.storage_alignment', data: Buffer.from('64') },
+      { name: 'b/byteorder', data: Buffer.from('little') },
+      { name: 'b/data/0', data: new Uint8Array([0x38, 0x40, 0xb8]) },
+      { name: 'b/version', data: Buffer.from('3\n') },
+      { name: 'b/.data/serialization_id', data: Buffer.from('0'.repeat(40)) },
+    ]);
+    const t = (await parsePth(zip)) as Tensor;
+    expect(t.toString()).toBe('F8_E4M3[3]');
+    expect([...t.bytes]).toEqual([0x38, 0x40, 0xb8]);
+  });
+
+  it('a byteorder record other than little/big is E_BAD_ZIP', async () => {
+    const zip = buildZip([{ name: 'b/data.pkl', data: pk(0x80, 2, 'N.') }, { name: 'b/byteorder', data: Buffer.from('middle') }, { name: 'b/version', data: Buffer.from('3\n') }]);
+    await expect(parsePth(zip)).rejects.toMatchObject({ code: 'E_BAD_ZIP' });
+  });
+});
