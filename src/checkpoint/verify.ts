@@ -5,10 +5,12 @@
  *
  * @module
  */
+import { basename, dirname, resolve } from 'node:path';
 import { isCkptError } from '../errors.js';
+import { FsStore } from '../storage/fs-store.js';
 import type { Store } from '../storage/store.js';
 import { Crc32c, crc32cHex } from '../util/crc32c.js';
-import { checkpointFolder, checkpointKey, MANIFEST_FILE } from './layout.js';
+import { CHECKPOINTS_DIR, checkpointFolder, checkpointKey, MANIFEST_FILE } from './layout.js';
 import { checkpointFolders, readManifest } from './catalog.js';
 
 /** What can be wrong with one file of a checkpoint. */
@@ -86,4 +88,16 @@ export async function verifyRun(store: Store): Promise<VerifyReport[]> {
   const reports: VerifyReport[] = [];
   for (const name of await checkpointFolders(store)) reports.push(await verifyCheckpoint(store, name));
   return reports;
+}
+
+/**
+ * Verifies what a path holds, for `ckpt verify PATH`: a run directory (every checkpoint folder) or
+ * one checkpoint directory (`<run>/checkpoints/<name>`). Read-only, no lock.
+ */
+export async function verifyPath(path: string): Promise<VerifyReport[]> {
+  const abs = resolve(path);
+  if (basename(dirname(abs)) === CHECKPOINTS_DIR.slice(0, -1)) {
+    return [await verifyCheckpoint(new FsStore(dirname(dirname(abs))), basename(abs))];
+  }
+  return verifyRun(new FsStore(abs));
 }

@@ -2,7 +2,7 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CheckpointManager } from '../../src/checkpoint/manager.js';
-import { verifyRun } from '../../src/checkpoint/verify.js';
+import { verifyPath, verifyRun } from '../../src/checkpoint/verify.js';
 import { FsStore } from '../../src/storage/fs-store.js';
 import type { StateObject } from '../../src/tensor/state-tree.js';
 import { useTempDirs } from '../helpers/tmp.js';
@@ -63,6 +63,14 @@ describe('a corrupt latest checkpoint', () => {
     writeFileSync(manifest, readFileSync(manifest).subarray(0, 40));
     const reports = await verifyRun(new FsStore(dir));
     expect(reports[0]).toMatchObject({ name: previous, ok: false, problems: [expect.objectContaining({ kind: 'manifest' })] });
+  });
+
+  it('verifyPath takes a run directory or one checkpoint directory', async () => {
+    const { dir, latest } = await runWithTwo();
+    flipByte(join(dir, 'checkpoints', latest, 'state.json'), () => 3);
+    expect((await verifyPath(dir)).map((r) => [r.name, r.ok])).toEqual([['epoch=0', true], [latest, false]]);
+    expect((await verifyPath(join(dir, 'checkpoints', latest))).map((r) => [r.name, r.ok])).toEqual([[latest, false]]);
+    expect((await verifyPath(join(dir, 'checkpoints', 'epoch=0'))).map((r) => [r.name, r.ok])).toEqual([['epoch=0', true]]);
   });
 
   it('reports size changes and extra files', async () => {
