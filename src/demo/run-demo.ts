@@ -61,18 +61,12 @@ export interface DemoResult {
   readonly summary: DemoSummary;
 }
 
-interface Prepared {
-  x: tf.Tensor;
-  labels: Int32Array;
-  oneHot?: tf.Tensor;
+function inputs(d: Dataset): tf.Tensor {
+  return tf.tensor(d.x, [d.n, ...d.exampleShape], 'float32');
 }
 
-function tensors(d: Dataset, withOneHot: boolean): Prepared {
-  const x = tf.tensor(d.x, [d.n, ...d.exampleShape], 'float32');
-  const labels = d.y;
-  if (!withOneHot) return { x, labels };
-  const oneHot = tf.tidy(() => tf.oneHot(tf.tensor1d(labels, 'int32'), d.numClasses).toFloat());
-  return { x, labels, oneHot };
+function oneHot(d: Dataset): tf.Tensor {
+  return tf.tidy(() => tf.oneHot(tf.tensor1d(d.y, 'int32'), d.numClasses).toFloat());
 }
 
 function formatMetrics(m: Readonly<Record<string, number>>): string {
@@ -98,8 +92,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     monitor: 'val_acc', mode: 'max', saveTopK: 3, keepEveryNEpochs: 5, keepLast: 1, hparams, onWarning: (m) => out.note(`warning: ${m}`),
   });
   const model = preset.build(seed, preset.learningRate);
-  const train = tensors(data.train, true);
-  const val = tensors(data.val, false);
+  const train = { x: inputs(data.train), y: oneHot(data.train) };
+  const val = { x: inputs(data.val), labels: data.val.y };
   let runLog: RunLog | undefined;
   try {
     let resume: LoopState | undefined;
@@ -139,7 +133,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       if (info.epoch + 1 < epochs) progress.startEpoch(info.epoch + 1, 0, batches);
     };
     const result = await trainLoop({
-      model, x: train.x, y: train.oneHot ?? train.x, epochs, batchSize: preset.batchSize, seed,
+      model, x: train.x, y: train.y, epochs, batchSize: preset.batchSize, seed,
       ...(resume === undefined ? {} : { resume }),
       ...(options.signal === undefined ? {} : { signal: options.signal }),
       onBatchEnd: (b) => progress.batch(b.batch, b.loss),
@@ -168,7 +162,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   } finally {
     if (runLog !== undefined) await runLog.close({ status: 'failure' }).catch(() => undefined);
     await manager.close();
-    tf.dispose([train.x, val.x, ...(train.oneHot === undefined ? [] : [train.oneHot])]);
+    tf.dispose([train.x, train.y, val.x]);
     model.dispose();
   }
 }
