@@ -69,12 +69,19 @@ export function normalizeBatch(batch: ClassificationBatch, options: BatchOptions
   return { yTrue, yPred, scores };
 }
 
+/** Most classes a classification metric takes (its confusion matrix has this many squared cells). */
+export const MAX_CLASSES = 4096;
+
+/** Throws `E_INVALID_ARGUMENT` unless `k` is an integer >= 2, and `E_LIMIT` past {@link MAX_CLASSES}. */
+export function checkNumClasses(k: number): number {
+  if (!Number.isInteger(k) || k < 2) throw new CkptError('E_INVALID_ARGUMENT', `numClasses must be an integer >= 2, got ${k}`);
+  if (k > MAX_CLASSES) throw new CkptError('E_LIMIT', `${k} classes: at most ${MAX_CLASSES} are supported`, { details: { numClasses: k } });
+  return k;
+}
+
 /** Number of classes for a one-shot call: the given one, or inferred from labels and score columns. */
 export function inferNumClasses(batch: ClassificationBatch, given?: number): number {
-  if (given !== undefined) {
-    if (!Number.isInteger(given) || given < 2) throw new CkptError('E_INVALID_ARGUMENT', `numClasses must be an integer >= 2, got ${given}`);
-    return given;
-  }
+  if (given !== undefined) return checkNumClasses(given);
   let k = 2;
   const yTrue = toLabels(batch.yTrue, 'y_true');
   checkNotEmpty(yTrue.length, 'y_true');
@@ -84,5 +91,5 @@ export function inferNumClasses(batch: ClassificationBatch, given?: number): num
     if (isScoreMatrix(m)) k = Math.max(k, toScores(m, 'scores').cols);
     else if (m === batch.yPred) for (const y of toLabels(m, 'y_pred')) k = Math.max(k, y + 1);
   }
-  return k;
+  return checkNumClasses(k);
 }

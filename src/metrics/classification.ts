@@ -13,7 +13,7 @@
  */
 import { z } from 'zod';
 import { CkptError } from '../errors.js';
-import { normalizeBatch, type ClassificationBatch } from './batch.js';
+import { checkNumClasses, normalizeBatch, type ClassificationBatch } from './batch.js';
 import { Float64Buffer, Int32Buffer } from './buffer.js';
 import {
   accumulateConfusion, accuracyFromConfusion, balancedAccuracyFromConfusion, cohenKappaFromConfusion, confusionMatrixFor,
@@ -112,9 +112,7 @@ export class ClassificationMetrics {
   private readonly scores = new Float64Buffer();
 
   constructor(options: ClassificationOptions) {
-    if (!Number.isInteger(options.numClasses) || options.numClasses < 2) {
-      throw new CkptError('E_INVALID_ARGUMENT', `numClasses must be an integer >= 2, got ${options.numClasses}`);
-    }
+    checkNumClasses(options.numClasses);
     if (options.task === 'binary' && options.numClasses !== 2) throw new CkptError('E_INVALID_ARGUMENT', `a binary task has 2 classes, not ${options.numClasses}`);
     this.options = { ...options };
     this.confusion = { numClasses: options.numClasses, counts: new Float64Array(options.numClasses ** 2) };

@@ -11,7 +11,7 @@
  * @module
  */
 import { CkptError } from '../errors.js';
-import { normalizeBatch, type ClassificationBatch } from './batch.js';
+import { checkNumClasses, normalizeBatch, type ClassificationBatch } from './batch.js';
 import {
   accumulateConfusion, accuracyFromConfusion, balancedAccuracyFromConfusion, cohenKappaFromConfusion, confusionMatrixFor,
   matthewsFromConfusion, presentLabels, totalCount, type ConfusionCounts,
@@ -57,9 +57,7 @@ export abstract class ConfusionMetric<V> implements Metric<ClassificationBatch, 
   protected readonly options: Readonly<ConfusionMetricOptions>;
 
   constructor(options: ConfusionMetricOptions) {
-    if (!Number.isInteger(options.numClasses) || options.numClasses < 2) {
-      throw new CkptError('E_INVALID_ARGUMENT', `numClasses must be an integer >= 2, got ${options.numClasses}`);
-    }
+    checkNumClasses(options.numClasses);
     this.options = { ...options };
     this.counts = { numClasses: options.numClasses, counts: new Float64Array(options.numClasses ** 2) };
   }

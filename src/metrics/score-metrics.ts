@@ -12,7 +12,7 @@
  * @module
  */
 import { CkptError } from '../errors.js';
-import { normalizeBatch, type ClassificationBatch } from './batch.js';
+import { checkNumClasses, normalizeBatch, type ClassificationBatch } from './batch.js';
 import { Float64Buffer, Int32Buffer } from './buffer.js';
 import { ExactSum } from './exact-sum.js';
 import { checkSameOptions, checkState, type MetricJson, type Metric, type MetricState } from './metric.js';
@@ -47,9 +47,7 @@ abstract class ScoreMetric<O extends ScoreMetricOptions> implements Metric<Class
   protected n = 0;
 
   constructor(options: O) {
-    if (!Number.isInteger(options.numClasses) || options.numClasses < 2) {
-      throw new CkptError('E_INVALID_ARGUMENT', `numClasses must be an integer >= 2, got ${options.numClasses}`);
-    }
+    checkNumClasses(options.numClasses);
     this.options = { ...options };
   }
 

@@ -59,6 +59,11 @@ describe('bad inputs raise CkptError with the code that says what is wrong', () 
     expect(codeOf(() => new R2Score().loadMerged({ kind: 'accuracy', version: 1, options: {}, data: {} }))).toBe('E_INVALID_ARGUMENT');
   });
 
+  it('E_LIMIT: more classes than a confusion matrix should hold', () => {
+    expect(codeOf(() => classificationMetrics([0, 1e9], [0, 1]))).toBe('E_LIMIT');
+    expect(codeOf(() => new ClassificationMetrics({ numClasses: 1e6 }))).toBe('E_LIMIT');
+  });
+
   it('a failed update leaves the state unchanged', () => {
     const m = new Accuracy({ numClasses: 2 }).update({ yTrue: [0, 1], yPred: [0, 0] });
     expect(codeOf(() => m.update({ yTrue: [0, 1, 5], yPred: [0, 1, 1] }))).toBe('E_LABEL_RANGE');
