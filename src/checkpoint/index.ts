@@ -18,7 +18,7 @@ export { CheckpointManager, type SaveRequest, type SaveResult, type RestoreSelec
 export { inferMode, everyCall, type CheckpointManagerOptions, type SlidingWindowOption } from './options.js';
 export { readCatalog, listCheckpoints, readManifest, deleteCheckpoint, runStore, type Catalog, type CheckpointInfo } from './catalog.js';
 export { verifyCheckpoint, verifyRun, verifyPath, type VerifyReport, type VerifyProblem, type ProblemKind } from './verify.js';
-export { loadCheckpoint, type LoadedCheckpoint } from './load.js';
+export { loadCheckpoint, loadCheckpointDir, type LoadedCheckpoint } from './load.js';
 export { pruneRun, protectedCheckpoints, executeRetention, type PruneOptions, type PruneResult } from './retention.js';
 export { commitCheckpoint, type CheckpointContent } from './commit.js';
 export { acquireRunLock, type RunLock, type LockHolder, type LockOptions } from './lock.js';

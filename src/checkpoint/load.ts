@@ -5,14 +5,16 @@
  *
  * @module
  */
+import { basename, dirname, resolve } from 'node:path';
 import { CkptError, isCkptError } from '../errors.js';
 import { parseSafetensors } from '../formats/safetensors/index.js';
+import { FsStore } from '../storage/fs-store.js';
 import type { Store } from '../storage/store.js';
 import { unflattenState, type StateValue } from '../tensor/state-tree.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { crc32c, crc32cHex } from '../util/crc32c.js';
 import { readManifest } from './catalog.js';
-import { checkpointKey, joinTensors, STATE_FILE, TENSOR_FILES } from './layout.js';
+import { CHECKPOINTS_DIR, checkpointKey, joinTensors, STATE_FILE, TENSOR_FILES } from './layout.js';
 import { recordOf, type Manifest } from './manifest.js';
 import type { CheckpointRecord } from './policies/types.js';
 import { decodeStateFile } from './state-file.js';
@@ -68,4 +70,17 @@ export async function loadCheckpoint(store: Store, name: string): Promise<Loaded
   const stateFile = decodeStateFile(await readChecked(store, name, manifest, STATE_FILE), `${STATE_FILE} of checkpoint "${name}"`);
   const state = unflattenState(joinTensors(files), stateFile.skeleton);
   return { state, record: recordOf(name, manifest), manifest };
+}
+
+/**
+ * Loads the checkpoint in directory `path` (`<run>/checkpoints/<name>`), verified, without taking
+ * the run lock: for `ckpt eval`, `ckpt convert` and scripts. `E_INVALID_ARGUMENT` when `path` is not
+ * inside a `checkpoints/` folder.
+ */
+export async function loadCheckpointDir(path: string): Promise<LoadedCheckpoint> {
+  const abs = resolve(path);
+  if (basename(dirname(abs)) !== CHECKPOINTS_DIR.slice(0, -1)) {
+    throw new CkptError('E_INVALID_ARGUMENT', `${path} is not a checkpoint directory (expected <run>/${CHECKPOINTS_DIR}<name>)`);
+  }
+  return loadCheckpoint(new FsStore(dirname(dirname(abs))), basename(abs));
 }

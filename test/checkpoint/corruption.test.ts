@@ -1,6 +1,7 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { loadCheckpointDir } from '../../src/checkpoint/load.js';
 import { CheckpointManager } from '../../src/checkpoint/manager.js';
 import { verifyPath, verifyRun } from '../../src/checkpoint/verify.js';
 import { FsStore } from '../../src/storage/fs-store.js';
@@ -71,6 +72,14 @@ describe('a corrupt latest checkpoint', () => {
     expect((await verifyPath(dir)).map((r) => [r.name, r.ok])).toEqual([['epoch=0', true], [latest, false]]);
     expect((await verifyPath(join(dir, 'checkpoints', latest))).map((r) => [r.name, r.ok])).toEqual([[latest, false]]);
     expect((await verifyPath(join(dir, 'checkpoints', 'epoch=0'))).map((r) => [r.name, r.ok])).toEqual([['epoch=0', true]]);
+  });
+
+  it('loadCheckpointDir loads one checkpoint directory, verified', async () => {
+    const { dir, latest } = await runWithTwo();
+    expect((await loadCheckpointDir(join(dir, 'checkpoints', latest))).record.name).toBe(latest);
+    await expect(loadCheckpointDir(dir)).rejects.toMatchObject({ code: 'E_INVALID_ARGUMENT' });
+    flipByte(join(dir, 'checkpoints', latest, 'model.safetensors'), (n) => n - 1);
+    await expect(loadCheckpointDir(join(dir, 'checkpoints', latest))).rejects.toMatchObject({ code: 'E_CORRUPT' });
   });
 
   it('reports size changes and extra files', async () => {
