@@ -25,7 +25,7 @@ export interface SlidingWindowOption {
 
 /** Options of `CheckpointManager.open`. Every option is optional. */
 export interface CheckpointManagerOptions {
-  /** Metric that ranks checkpoints (best, top-K, improvement), e.g. `val_acc`. Default: none (best = latest). */
+  /** Metric that ranks checkpoints (best, top-K, improvement), e.g. `val_acc`. Default: none (no best, no top-K; `best()` is undefined). */
   monitor?: string;
   /** `min` or `max`. Default: inferred from `monitor` ({@link inferMode}): `max` for accuracy-like names, else `min`. */
   mode?: MetricMode;
