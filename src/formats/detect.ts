@@ -1,7 +1,8 @@
 /**
  * Format dispatch: which checkpoint format a path holds, and what each format offers the
  * commands (`inspect`, `convert`). Every format is one {@link CheckpointFormat} object in its own
- * module; adding a format is one entry in {@link FORMATS}.
+ * module; adding a format is one entry in {@link FORMATS}. The formats: safetensors files,
+ * PyTorch files (`.pth`/`.pt`/`.bin`, zip or legacy pickle) and checkpoint directories.
  *
  * @example
  * ```ts
@@ -10,13 +11,18 @@
  * ```
  * @module
  */
-import { open, stat } from 'node:fs/promises';
+import { open, readdir, stat } from 'node:fs/promises';
 import { extname } from 'node:path';
+import { MANIFEST_FILE, STATE_FILE } from '../checkpoint/layout.js';
 import { CkptError, fromSystemError } from '../errors.js';
 import type { DType } from '../tensor/dtype.js';
-import type { Tensor } from '../tensor/tensor.js';
-import type { LazyTensor } from './safetensors/types.js';
+import type { Skeleton } from '../tensor/state-tree.js';
+import { checkpointDirFormat } from './checkpoint-dir/format.js';
+import { pytorchFormat } from './pytorch/format.js';
 import { safetensorsFormat } from './safetensors/format.js';
+import type { CheckpointRecordInfo, StateSource } from './state-source.js';
+
+export type { StateSource, TensorSource, CheckpointRecordInfo } from './state-source.js';
 
 /** What {@link detectFormat} looks at: the path's name, kind and first bytes. */
 export interface PathProbe {
@@ -30,6 +36,8 @@ export interface PathProbe {
   size: number;
   /** The first {@link PROBE_BYTES} bytes of a file (fewer when the file is shorter). */
   head: Uint8Array;
+  /** Names in a directory (empty for a file). */
+  entries: readonly string[];
 }
 
 /** How many leading bytes a probe reads. */
@@ -55,38 +63,46 @@ export interface CheckpointSummary {
   tensors: TensorSummary[];
   /** Sum of the tensors' byte lengths. */
   tensorBytes: number;
+  /** The state tree's skeleton (non-tensor values, `{"$tensor": name}` where tensors are), when the file has a tree. */
+  skeleton?: Skeleton;
+  /** Epoch, step and metrics, when the checkpoint records them. */
+  record?: CheckpointRecordInfo;
 }
 
-/** Tensors and metadata to convert; tensors may be lazy so huge files convert in constant memory. */
-export interface TensorSource {
-  tensors: ReadonlyMap<string, Tensor | LazyTensor>;
-  metadata: Record<string, string>;
+/** Options of {@link CheckpointFormat.write}. */
+export interface FormatWriteOptions {
+  /** Receives what the output format cannot keep (e.g. metadata a `.pth` has no place for). Default: ignored. */
+  onWarning?: (message: string) => void;
 }
 
 /** A checkpoint format as the commands see it. */
 export interface CheckpointFormat {
   /** Stable name, e.g. `safetensors`. */
   kind: string;
-  /** Extensions (lower-case, with the dot) that choose this format for an output path. */
+  /** Extensions (lower-case, with the dot) that choose this format for an output path; `''` for names without one. */
   extensions: readonly string[];
+  /** What it is, for messages, e.g. `PyTorch file`. */
+  description: string;
   /** True when the probed path holds this format (by magic bytes, or by extension for a file that is then validated). */
   matches(probe: PathProbe): boolean;
   /** Reads what `inspect` shows, without loading tensor data where the format allows. */
   inspect(path: string): Promise<CheckpointSummary>;
-  /** Opens the tensors and metadata for conversion. */
-  read(path: string): Promise<TensorSource>;
-  /** Writes a source to `path` (not atomically: `convert` writes a temp file and renames). Absent when the format is read-only. */
-  write?(path: string, source: TensorSource): Promise<{ byteLength: number }>;
+  /** Opens the state tree (tensors possibly lazy), metadata and record for conversion. */
+  read(path: string): Promise<StateSource>;
+  /**
+   * Writes a source to `path` atomically: readers see the old content (or nothing) or the whole
+   * new one, and a failed write leaves no temp files. Absent when the format is read-only.
+   */
+  write?(path: string, source: StateSource, options?: FormatWriteOptions): Promise<{ byteLength: number }>;
 }
 
 /** Every supported format, tried in order. Add a format here. */
-export const FORMATS: readonly CheckpointFormat[] = [safetensorsFormat];
+export const FORMATS: readonly CheckpointFormat[] = [safetensorsFormat, pytorchFormat, checkpointDirFormat];
 
-/** Recognisable things ckpt does not (yet) read, to give a clear `E_UNSUPPORTED` instead of a generic error. */
+/** Recognisable things ckpt does not read, to give a clear error instead of a generic one. */
 const KNOWN_UNSUPPORTED: readonly { what: string; matches(probe: PathProbe): boolean }[] = [
-  { what: 'a zip archive (PyTorch .pth/.pt)', matches: (p) => startsWith(p.head, [0x50, 0x4b, 0x03, 0x04]) },
-  { what: 'a pickle stream (legacy PyTorch)', matches: (p) => p.head[0] === 0x80 && (p.head[1] ?? 0) >= 2 && (p.head[1] ?? 0) <= 5 },
-  { what: 'a PyTorch file', matches: (p) => ['.pth', '.pt', '.bin', '.ckpt'].includes(p.extension) },
+  { what: 'an HDF5 file (Keras .h5)', matches: (p) => startsWith(p.head, [0x89, 0x48, 0x44, 0x46]) },
+  { what: 'a TensorFlow.js model directory', matches: (p) => p.isDirectory && p.entries.includes('model.json') },
 ];
 
 function startsWith(bytes: Uint8Array, prefix: readonly number[]): boolean {
@@ -98,7 +114,7 @@ export async function probePath(path: string): Promise<PathProbe> {
   const extension = extname(path).toLowerCase();
   try {
     const s = await stat(path);
-    if (s.isDirectory()) return { path, extension, isDirectory: true, size: 0, head: new Uint8Array(0) };
+    if (s.isDirectory()) return { path, extension, isDirectory: true, size: 0, head: new Uint8Array(0), entries: await readdir(path) };
     const head = new Uint8Array(Math.min(PROBE_BYTES, s.size));
     const fh = await open(path, 'r');
     try {
@@ -106,7 +122,7 @@ export async function probePath(path: string): Promise<PathProbe> {
     } finally {
       await fh.close();
     }
-    return { path, extension, isDirectory: false, size: s.size, head };
+    return { path, extension, isDirectory: false, size: s.size, head, entries: [] };
   } catch (err) {
     throw fromSystemError(err, 'open', path);
   }
@@ -117,23 +133,49 @@ export async function detectFormat(path: string): Promise<CheckpointFormat> {
   const probe = await probePath(path);
   const format = FORMATS.find((f) => f.matches(probe));
   if (format !== undefined) return format;
+  const supported = FORMATS.map((f) => f.description).join(', ');
+  wrongDirectory(probe);
   const known = KNOWN_UNSUPPORTED.find((k) => k.matches(probe));
-  const supported = FORMATS.map((f) => f.kind).join(', ');
   if (known !== undefined) {
     throw new CkptError('E_UNSUPPORTED', `${path} looks like ${known.what}, which ckpt cannot read yet (supported: ${supported})`, {
       details: { path },
     });
   }
-  const what = probe.isDirectory ? 'a directory that is not a checkpoint' : 'not a checkpoint file ckpt recognises';
+  const what = probe.isDirectory ? `a directory that is not a checkpoint (no ${MANIFEST_FILE})` : 'not a checkpoint file ckpt recognises';
   throw new CkptError('E_WRONG_KIND', `${path} is ${what} (supported: ${supported})`, { details: { path } });
 }
 
-/** The format an output path asks for, by its extension. Throws `E_UNSUPPORTED` when no format writes it. */
-export function formatForOutput(path: string): CheckpointFormat & Required<Pick<CheckpointFormat, 'write'>> {
+/** Throws the specific error for a run directory or an uncommitted checkpoint directory. */
+function wrongDirectory(probe: PathProbe): void {
+  if (!probe.isDirectory) return;
+  const { path } = probe;
+  if (probe.entries.includes('checkpoints')) {
+    throw new CkptError('E_WRONG_KIND', `${path} is a run directory; pass one of its checkpoints, e.g. "$(ckpt best ${path} --monitor METRIC)"`, { details: { path } });
+  }
+  if (probe.entries.includes(STATE_FILE) || probe.entries.includes('model.safetensors')) {
+    throw new CkptError('E_INCOMPLETE', `${path} has checkpoint files but no ${MANIFEST_FILE}: it was never committed or is being deleted`, { details: { path } });
+  }
+}
+
+/**
+ * The extension that picks an output format: lower-case with its dot; `''` for a name without one,
+ * a trailing `/`, or a dot followed by a digit (checkpoint names such as `val_acc=0.97`).
+ */
+export function outputExtension(path: string): string {
+  if (path.endsWith('/')) return '';
   const extension = extname(path).toLowerCase();
+  return /^\.\d/.test(extension) ? '' : extension;
+}
+
+/**
+ * The format an output path asks for, by its extension (see {@link outputExtension}): a name
+ * without one is a checkpoint directory. Throws `E_UNSUPPORTED` when no format writes it.
+ */
+export function formatForOutput(path: string): CheckpointFormat & Required<Pick<CheckpointFormat, 'write'>> {
+  const extension = outputExtension(path);
   const format = FORMATS.find((f) => f.extensions.includes(extension));
   if (format?.write === undefined) {
-    const writable = FORMATS.filter((f) => f.write !== undefined).flatMap((f) => f.extensions).join(', ');
+    const writable = FORMATS.filter((f) => f.write !== undefined).flatMap((f) => f.extensions.map((e) => e || 'none (a checkpoint directory)')).join(', ');
     throw new CkptError('E_UNSUPPORTED', `cannot write ${JSON.stringify(extension || path)} files; output extensions ckpt writes: ${writable}`, {
       details: { path },
     });

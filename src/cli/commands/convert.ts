@@ -1,65 +1,50 @@
 /**
- * `ckpt convert IN OUT`: rewrites a checkpoint file in the format OUT's extension names, in
- * canonical form (for safetensors: the reference writer's order and padding). The write is atomic:
- * a temp file beside OUT is written, fsynced and renamed over OUT, then the directory is fsynced,
- * so OUT is never seen half-written. Tensors stream through, so memory stays small.
+ * `ckpt convert IN OUT`: converts between a checkpoint directory, a `.safetensors` file and a
+ * `.pth` file, in any direction (the same format too: a canonical rewrite). The whole state tree
+ * travels: a `.pth`'s non-tensor values go into a safetensors file's `__metadata__` as JSON and
+ * come back exactly. OUT's extension picks the format; a name without one is a checkpoint
+ * directory. Writes are atomic (temp beside OUT, fsync, rename, fsync dir): a failing convert
+ * leaves an existing OUT untouched and no temp files.
  *
  * @module
  */
-import { randomBytes } from 'node:crypto';
-import { open, rename, rm } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
-import { fromSystemError } from '../../errors.js';
-import { detectFormat, formatForOutput, type CheckpointFormat, type TensorSource } from '../../formats/detect.js';
+import { detectFormat, formatForOutput } from '../../formats/detect.js';
+import { sourceBytes, tapSource } from '../../formats/state-source.js';
 import { bindAction, examples, type CommandDefinition } from '../command.js';
+import { byteProgress } from '../progress.js';
 import { formatBytes } from '../table.js';
-
-type WritableFormat = ReturnType<typeof formatForOutput>;
-
-/** Writes `source` to `out` through a sibling temp file, fsync and rename; the temp file is removed on failure. */
-async function writeAtomically(format: WritableFormat, out: string, source: TensorSource): Promise<{ byteLength: number }> {
-  const dir = dirname(out);
-  const temp = join(dir, `.${basename(out)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
-  try {
-    const result = await format.write(temp, source);
-    await rename(temp, out);
-    await fsyncDirectory(dir);
-    return result;
-  } catch (err) {
-    await rm(temp, { force: true }).catch(() => undefined);
-    throw fromSystemError(err, 'write', out);
-  }
-}
-
-async function fsyncDirectory(dir: string): Promise<void> {
-  const fh = await open(dir, 'r');
-  try {
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-}
 
 export const convertCommand: CommandDefinition = {
   register(program, ctx, state) {
     const cmd = program
       .command('convert')
-      .argument('<in>', 'the checkpoint file to read (.safetensors)')
-      .argument('<out>', 'the file to write; its extension picks the format (.safetensors)')
-      .description('rewrite a checkpoint file in canonical form or another format, atomically')
+      .argument('<in>', 'what to read: a checkpoint directory, .safetensors or .pth/.pt/.bin file')
+      .argument('<out>', 'what to write; .safetensors, .pth/.pt/.bin, or no extension for a checkpoint directory')
+      .description('convert between checkpoint directories, .safetensors and .pth files (whole state tree), atomically')
       .addHelpText('after', examples([
-        ['ckpt convert old.safetensors model.safetensors', 'rewrite in canonical safetensors layout (aligned, sorted, padded)'],
+        ['ckpt convert checkpoint.pth model.safetensors', 'tensors by dotted name; epoch, optimizer settings etc. kept in __metadata__'],
+        ['ckpt convert runs/exp1/checkpoints/epoch=0007 best.pth', 'one file that torch.load opens'],
+        ['ckpt convert best.pth imported', 'a checkpoint directory (manifest, CRC32C) from a .pth'],
         ['ckpt convert model.safetensors model.safetensors', 'canonicalise in place; a crash leaves the old file intact'],
       ]));
     bindAction(cmd, ctx, state, async (c, [input = '', output = '']) => {
       const inPath = c.path(input);
       const outPath = c.path(output);
-      const inFormat: CheckpointFormat = await detectFormat(inPath);
+      const inFormat = await detectFormat(inPath);
       const outFormat = formatForOutput(outPath);
       const source = await inFormat.read(inPath);
-      const { byteLength } = await writeAtomically(outFormat, outPath, source);
-      const result = { input, output, from: inFormat.kind, to: outFormat.kind, tensorCount: source.tensors.size, byteLength };
-      c.result(result, () => c.print(`wrote ${output} (${outFormat.kind}, ${source.tensors.size} tensors, ${formatBytes(byteLength)}) from ${input} (${inFormat.kind})`));
+      const progress = byteProgress(c, `convert ${input}`, sourceBytes(source));
+      const warnings: string[] = [];
+      let byteLength: number;
+      try {
+        ({ byteLength } = await outFormat.write(outPath, tapSource(source, (n) => progress.add(n)), { onWarning: (m) => warnings.push(m) }));
+      } finally {
+        progress.stop();
+      }
+      for (const w of warnings) c.note(`ckpt: warning: ${w}`);
+      const tensorCount = source.tensors.size;
+      const result = { input, output, from: inFormat.kind, to: outFormat.kind, tensorCount, byteLength, warnings };
+      c.result(result, () => c.print(`wrote ${output} (${outFormat.kind}, ${tensorCount} tensor${tensorCount === 1 ? '' : 's'}, ${formatBytes(byteLength)}) from ${input} (${inFormat.kind})`));
     });
   },
 };

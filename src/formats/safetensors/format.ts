@@ -1,11 +1,18 @@
 /**
  * safetensors as a {@link CheckpointFormat} for the format dispatch of `inspect` and `convert`.
+ * A whole state tree fits in one file: tensors under their dotted names, and the skeleton and
+ * checkpoint record as JSON in `__metadata__` (`ckpt.skeleton`, `ckpt.record`; see
+ * `state-metadata.ts`). A file without them is a flat `{name: tensor}` dict.
  *
  * @module
  */
 import { stat } from 'node:fs/promises';
+import { replaceFileAtomically } from '../atomic-file.js';
 import type { CheckpointFormat, PathProbe } from '../detect.js';
+import { joinStateMetadata, splitStateMetadata } from '../state-metadata.js';
+import { isFlatSkeleton } from '../state-source.js';
 import { readSafetensorsHeader, readSafetensorsLazy } from './read-file.js';
+import { serializeSafetensors } from './serialize.js';
 import { writeSafetensorsFile } from './write-file.js';
 
 const JSON_START = new Set([0x7b, 0x20, 0x09, 0x0a, 0x0d]);
@@ -20,16 +27,33 @@ function hasSafetensorsMagic(probe: PathProbe): boolean {
 export const safetensorsFormat: CheckpointFormat = {
   kind: 'safetensors',
   extensions: ['.safetensors'],
+  description: 'safetensors file',
   matches: (probe) => !probe.isDirectory && (probe.extension === '.safetensors' || hasSafetensorsMagic(probe)),
   async inspect(path) {
     const header = await readSafetensorsHeader(path);
     const tensors = header.entries.map((e) => ({ name: e.name, dtype: e.dtype, shape: e.shape, byteLength: e.end - e.begin }));
     const { size } = await stat(path);
-    return { kind: 'safetensors', byteLength: size, metadata: header.metadata, tensors, tensorBytes: size - header.dataOffset };
+    const { metadata, skeleton, record } = splitStateMetadata(header.metadata, path);
+    return {
+      kind: 'safetensors',
+      byteLength: size,
+      metadata,
+      tensors,
+      tensorBytes: size - header.dataOffset,
+      ...(skeleton === undefined ? {} : { skeleton }),
+      ...(record === undefined ? {} : { record }),
+    };
   },
   async read(path) {
     const { header, tensors } = await readSafetensorsLazy(path);
-    return { tensors, metadata: header.metadata };
+    const { metadata, skeleton, record } = splitStateMetadata(header.metadata, path);
+    return { tensors, metadata, ...(skeleton === undefined ? {} : { skeleton }), ...(record === undefined ? {} : { record }) };
   },
-  write: (path, source) => writeSafetensorsFile(path, source.tensors, { metadata: source.metadata, fsync: true }),
+  write(path, source) {
+    // A flat dict of tensors in the file's own order is what a file without a skeleton means: keep such files plain.
+    const order = serializeSafetensors(source.tensors).header.entries.map((e) => e.name);
+    const skeleton = source.skeleton === undefined || isFlatSkeleton(source.skeleton, order) ? undefined : source.skeleton;
+    const metadata = joinStateMetadata(source.metadata, skeleton, source.record);
+    return replaceFileAtomically(path, (temp) => writeSafetensorsFile(temp, source.tensors, { metadata, fsync: true }));
+  },
 };
