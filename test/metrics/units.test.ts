@@ -8,7 +8,7 @@ import { Tensor } from '../../src/tensor/tensor.js';
 import {
   Accuracy, AveragePrecision, BalancedAccuracy, CohenKappa, ConfusionMatrix, ExactSum, ExplainedVariance, F1Score, FBetaScore, LogLoss,
   MatthewsCorrCoef, MaxError, MeanAbsoluteError, MeanAbsolutePercentageError, MeanSquaredError, MedianAbsoluteError, Precision, R2Score,
-  Recall, RocAuc, RootMeanSquaredError, TopKAccuracy, classificationMetrics, formatFixed, metricDirection,
+  Recall, RocAuc, RootMeanSquaredError, TopKAccuracy, classificationMetrics, formatFixed, metricDirection, ClassificationMetrics, RegressionMetrics,
 } from '../../src/metrics/index.js';
 import { floatToUnits, scaledBigToNumber } from '../../src/metrics/exact-sum.js';
 import { sortFloat64 } from '../../src/metrics/sort.js';
@@ -99,6 +99,18 @@ describe('input forms give the same metrics', () => {
     const p = [0.2, 0.7, 0.5, 0.9];
     expect(classificationMetrics([0, 1, 0, 1], undefined, { scores: p }).confusion_matrix).toEqual([[2, 0], [0, 2]]);
     expect(classificationMetrics([0, 1, 0, 1], undefined, { scores: [-1, 2, 0, 3], logits: true }).confusion_matrix).toEqual([[2, 0], [0, 2]]);
+  });
+});
+
+describe('states in checkpoints', () => {
+  it('fromState(JSON) continues where the saved metrics stopped', () => {
+    const a = new ClassificationMetrics({ numClasses: 3 }).update({ yTrue: [0, 1, 2, 2], scores: [[0.6, 0.3, 0.1], [0.2, 0.5, 0.3], [0.1, 0.1, 0.8], [0.3, 0.4, 0.3]] });
+    const resumed = ClassificationMetrics.fromState(JSON.parse(JSON.stringify(a.state())));
+    const batch = { yTrue: [1, 0], scores: [[0.1, 0.8, 0.1], [0.2, 0.2, 0.6]] };
+    expect(resumed.update(batch).compute()).toEqual(a.update(batch).compute());
+    const r = new RegressionMetrics().update({ yTrue: [1, 2, 3.5], yPred: [1.5, 2, 3] });
+    const rr = RegressionMetrics.fromState(JSON.parse(JSON.stringify(r.state())));
+    expect(rr.update({ yTrue: [0.1], yPred: [0.2] }).compute()).toEqual(r.update({ yTrue: [0.1], yPred: [0.2] }).compute());
   });
 });
 
