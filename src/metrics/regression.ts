@@ -7,6 +7,10 @@
  * merged state is bit-for-bit the one-shot state, and variances are computed without
  * cancellation. The median needs every `|d|` (a "cat" state); it is kept only when asked for.
  *
+ * One deliberate difference: a constant `y_true` whose mean is not exact in float64 (e.g. three
+ * times 0.1) has variance exactly 0 here, so R² follows scikit-learn's documented rule (0, or 1 if
+ * perfect); scikit-learn's float mean is off by an ulp there and it returns about -1.7e31.
+ *
  * @module
  */
 import { z } from 'zod';

@@ -8,7 +8,7 @@ import { Tensor } from '../../src/tensor/tensor.js';
 import {
   Accuracy, AveragePrecision, BalancedAccuracy, CohenKappa, ConfusionMatrix, ExactSum, ExplainedVariance, F1Score, FBetaScore, LogLoss,
   MatthewsCorrCoef, MaxError, MeanAbsoluteError, MeanAbsolutePercentageError, MeanSquaredError, MedianAbsoluteError, Precision, R2Score,
-  Recall, RocAuc, RootMeanSquaredError, TopKAccuracy, classificationMetrics, formatFixed, metricDirection, ClassificationMetrics, RegressionMetrics,
+  Recall, RocAuc, RootMeanSquaredError, TopKAccuracy, classificationMetrics, formatFixed, metricDirection, ClassificationMetrics, RegressionMetrics, regressionMetrics,
 } from '../../src/metrics/index.js';
 import { floatToUnits, scaledBigToNumber } from '../../src/metrics/exact-sum.js';
 import { sortFloat64 } from '../../src/metrics/sort.js';
@@ -99,6 +99,14 @@ describe('input forms give the same metrics', () => {
     const p = [0.2, 0.7, 0.5, 0.9];
     expect(classificationMetrics([0, 1, 0, 1], undefined, { scores: p }).confusion_matrix).toEqual([[2, 0], [0, 2]]);
     expect(classificationMetrics([0, 1, 0, 1], undefined, { scores: [-1, 2, 0, 3], logits: true }).confusion_matrix).toEqual([[2, 0], [0, 2]]);
+  });
+});
+
+describe('regression edge cases', () => {
+  it('a constant y_true is constant even when its mean is inexact in float64 (R² and EV follow force_finite)', () => {
+    const r = regressionMetrics([0.1, 0.1, 0.1], [0.1, 0.2, 0.1]);
+    expect([r.r2, r.explained_variance]).toEqual([0, 0]);
+    expect(regressionMetrics([0.1, 0.1, 0.1], [0.1, 0.1, 0.1]).r2).toBe(1);
   });
 });
 
