@@ -25,21 +25,30 @@ describe('ckpt inspect', () => {
     expect(out).toMatchInlineSnapshot(`
       "Usage: ckpt inspect [options] <path>
 
-      show the metadata and the tensors (dtype, shape, bytes) of a checkpoint file
+      show the tensors (dtype, shape, bytes), metadata and non-tensor state of a
+      checkpoint
 
       Arguments:
-        path           a .safetensors file
+        path             a checkpoint directory, .safetensors or .pth/.pt/.bin file
 
       Options:
-        -h, --help     display help for command
+        --stats          read the tensor data: min, max, mean, std and NaN/Inf counts
+                         per tensor
+        --tensor <name>  show one tensor: dtype, shape, statistics and its first
+                         values
+        -h, --help       display help for command
 
       Global Options:
-        -V, --version  print the version
-        --json         print machine-readable JSON on stdout
+        -V, --version    print the version
+        --json           print machine-readable JSON on stdout
 
       Examples:
         $ ckpt inspect model.safetensors
             list the tensors of a safetensors file and its metadata
+        $ ckpt inspect checkpoint.pth --stats
+            epoch, optimizer settings and per-tensor statistics of a .pth
+        $ ckpt inspect runs/exp1/checkpoints/epoch=0007 --tensor model.fc.weight
+            one tensor of a checkpoint directory
         $ ckpt inspect model.safetensors --json | jq .tensorBytes
             read the total data size from a script
 
@@ -100,7 +109,7 @@ describe('ckpt inspect', () => {
     expect((JSON.parse(json.out) as { error: { code: string } }).error.code).toBe('E_INCOMPLETE_BUFFER');
   });
 
-  it('exits 1 with E_NOT_FOUND for a missing path, E_WRONG_KIND for a non-checkpoint, E_UNSUPPORTED for a zip', async () => {
+  it('exits 1 with E_NOT_FOUND for a missing path, E_WRONG_KIND for a non-checkpoint, E_BAD_ZIP for a zip that is not torch\'s, E_UNSUPPORTED for HDF5', async () => {
     const dir = tempDir();
     const missing = await run(dir, 'inspect', 'nope.safetensors');
     expect(missing.code).toBe(1);
@@ -111,7 +120,9 @@ describe('ckpt inspect', () => {
     writeFileSync(join(dir, 'model.zip'), Buffer.from('PK\x03\x04rest-of-a-zip', 'latin1'));
     const zip = await run(dir, 'inspect', 'model.zip');
     expect(zip.code).toBe(1);
-    expect(zip.err).toMatch(/^ckpt: error E_UNSUPPORTED: .*zip archive/);
+    expect(zip.err).toMatch(/^ckpt: error E_BAD_ZIP: [^\n]*\n$/);
+    writeFileSync(join(dir, 'model.h5'), Buffer.from('\x89HDF\r\n\x1a\nrest', 'latin1'));
+    expect((await run(dir, 'inspect', 'model.h5')).err).toMatch(/^ckpt: error E_UNSUPPORTED: .*HDF5/);
   });
 
   it('recognises safetensors by its bytes whatever the extension', async () => {
