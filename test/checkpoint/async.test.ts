@@ -57,9 +57,9 @@ describe('async saving', () => {
     expect(store.maxInFlight).toBe(1);
     expect(m.list().map((c) => c.name)).toEqual(['step=1', 'step=2']);
     const first = (await m.restore('step=1')).state as StateObject;
-    expect(Array.from(((first.model as StateObject).w as Tensor).data)).toEqual([1, 2, 3, 4]);
+    expect(Array.from(((first.model as StateObject).w as Tensor<'F32'>).data)).toEqual([1, 2, 3, 4]);
     const latest = (await m.restore('latest')).state as StateObject;
-    expect(Array.from(((latest.model as StateObject).w as Tensor).data)).toEqual([9, 9, 9, 9]);
+    expect(Array.from(((latest.model as StateObject).w as Tensor<'F32'>).data)).toEqual([9, 9, 9, 9]);
     await m.close();
   });
 
@@ -73,7 +73,7 @@ describe('async saving', () => {
     store.release();
     await m.wait();
     const back = (await m.restore('latest')).state as StateObject;
-    expect(Array.from(((back.model as StateObject).w as Tensor).data)).toEqual([5, 5]);
+    expect(Array.from(((back.model as StateObject).w as Tensor<'F32'>).data)).toEqual([5, 5]);
     await m.close();
   });
 
