@@ -142,13 +142,21 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     progress.stop();
 
     if (!result.completed) {
-      const metrics = await valMetrics();
-      const saved = await manager.save({ epoch: result.state.epoch, step: result.state.step, metrics, state: await stateFor(result.state), trigger: 'interrupt' });
       await manager.wait();
+      const last = manager.latest();
+      let savedAs: string;
+      if (last !== undefined && last.step === result.state.step) {
+        savedAs = `${last.name} (the epoch checkpoint already holds this exact state)`;
+      } else {
+        const metrics = await valMetrics();
+        const saved = await manager.save({ epoch: result.state.epoch, step: result.state.step, metrics, state: await stateFor(result.state), trigger: 'interrupt' });
+        await manager.wait();
+        savedAs = saved.saved ? saved.name : '(none)';
+      }
       await log.close({ status: 'failure' });
       runLog = undefined;
       const command = options.resumeCommand ?? `ckpt demo --run ${options.runDir} --resume --epochs ${epochs} --seed ${seed} --dataset ${dataset}`;
-      out.line(`interrupted at epoch ${result.state.epoch + 1}, batch ${result.state.batch} (step ${result.state.step}); saved checkpoint ${saved.saved ? saved.name : '(none)'}`);
+      out.line(`interrupted at epoch ${result.state.epoch + 1}, batch ${result.state.batch} (step ${result.state.step}); saved checkpoint ${savedAs}`);
       out.line(`resume with: ${command}`);
       const summary = await buildSummary({ manager, model, data, settings, epochs, backend, runDir: options.runDir, seconds: (performance.now() - started) / 1000, status: 'interrupted', runLogPaths: undefined });
       return { status: 'interrupted', summary };

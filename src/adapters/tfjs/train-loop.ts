@@ -65,7 +65,11 @@ export interface TrainLoopOptions {
   seed?: number;
   /** Where to continue from (the `trainer` entry of a checkpoint). Default: start at epoch 0. */
   resume?: LoopState;
-  /** When aborted, the loop stops at the next batch boundary and reports its position. Default: none. */
+  /**
+   * When aborted, the loop stops at the next batch boundary and reports its position. The loop
+   * yields to the event loop after every batch, so a SIGINT handler that aborts runs promptly.
+   * Default: none.
+   */
   signal?: AbortSignal;
   /** Called after each batch. Default: none. */
   onBatchEnd?: (info: BatchInfo) => void | Promise<void>;
@@ -140,6 +144,9 @@ export async function trainLoop(options: TrainLoopOptions): Promise<TrainLoopRes
       state.step += 1;
       state.loss_sum += loss;
       await options.onBatchEnd?.({ epoch: state.epoch, batch: b + 1, batches, step: state.step, loss });
+      // TF.js resolves its promises as microtasks: without this, signals, timers and progress
+      // redraws would wait for the end of the epoch.
+      await new Promise<void>((resolve) => setImmediate(resolve));
     }
     const finished = state.epoch;
     const meanLoss = state.loss_sum / batches;
