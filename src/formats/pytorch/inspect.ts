@@ -45,8 +45,12 @@ export interface PthInfo {
   byteorder: 'little' | 'big';
   /** The archive `version` record, or 1001 for legacy files. */
   version: number;
+  /** Size of the file in bytes. */
+  fileByteLength: number;
   /** Number of distinct storages. */
   storageCount: number;
+  /** Bytes of all tensors once made contiguous (what `readPth` materialises, shared tensors once). */
+  tensorByteLength: number;
   tensors: PthTensorInfo[];
 }
 
@@ -71,7 +75,11 @@ export async function inspectPth(path: string, options: ReadPthOptions = {}): Pr
       requiresGrad: ref.requiresGrad,
     }));
     const keys = new Set(tensors.map((t) => t.storageKey));
-    return { format: loaded.format, archiveName: loaded.archiveName, byteorder: loaded.byteorder, version: loaded.version, storageCount: keys.size, tensors };
+    const tensorByteLength = tensors.reduce((sum, t) => sum + t.byteLength, 0);
+    return {
+      format: loaded.format, archiveName: loaded.archiveName, byteorder: loaded.byteorder, version: loaded.version,
+      fileByteLength: src.size, storageCount: keys.size, tensorByteLength, tensors,
+    };
   } finally {
     await src.close();
   }

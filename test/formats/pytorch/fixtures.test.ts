@@ -96,7 +96,8 @@ describe('torch 1.13 fixtures', () => {
 
   it('inspectPth reports layout, storages and views without reading data', async () => {
     const info = await inspectPth(fixture('misc.pt'));
-    expect(info).toMatchObject({ format: 'zip', archiveName: 'misc', byteorder: 'little', version: 3, storageCount: 6 });
+    expect(info).toMatchObject({ format: 'zip', archiveName: 'misc', byteorder: 'little', version: 3, storageCount: 6, fileByteLength: 2047 });
+    expect(info.tensorByteLength).toBe(24 + 24 + 4 + 4 + 2 + 8);
     expect(info.tensors.map((t) => t.name)).toEqual(['p', 'view', 'h', 'b', 'bool', 's']);
     expect(info.tensors[0]).toMatchObject({ dtype: 'F32', shape: [2, 3], parameter: true, requiresGrad: true, contiguous: true });
     expect(info.tensors[1]).toMatchObject({ dtype: 'I64', shape: [3], stride: [2], storageOffset: 2, storageByteLength: 80, byteLength: 24, contiguous: false });
