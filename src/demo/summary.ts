@@ -17,23 +17,33 @@ import type { DemoSettings } from './demo-state.js';
 
 /** A checkpoint in the summary. */
 export interface SummaryCheckpoint {
+  /** Folder name, e.g. `epoch=0019-step=740-val_acc=0.9777`. */
   readonly name: string;
   /** Absolute path of the checkpoint folder. */
   readonly path: string;
+  /** Epoch, 0-based. */
   readonly epoch: number;
+  /** Optimizer updates at save time. */
   readonly step: number;
+  /** Metrics saved with it (`loss`, `val_loss`, `val_acc`, `val_f1`). */
   readonly metrics: Readonly<Record<string, number>>;
 }
 
 /** What `ckpt demo --json` prints. */
 export interface DemoSummary {
+  /** `completed`, or `interrupted` (resume with `--resume`). */
   readonly status: 'completed' | 'interrupted';
+  /** `digits` or `fashion-mnist`. */
   readonly dataset: string;
   /** Class names in label order. */
   readonly class_names: readonly string[];
+  /** Seed of the weights and data order. */
   readonly seed: number;
+  /** Epochs the run trains in total. */
   readonly epochs: number;
+  /** TF.js backend used: `wasm` or `cpu`. */
   readonly backend: string;
+  /** Absolute run directory. */
   readonly run_dir: string;
   /** Wall time of this invocation in seconds. */
   readonly seconds: number;

@@ -30,11 +30,15 @@ export type LoopState = {
 
 /** What {@link trainLoop} reports after each batch. */
 export interface BatchInfo {
+  /** Epoch in progress, 0-based. */
   readonly epoch: number;
   /** 1-based index of the batch just trained within its epoch. */
   readonly batch: number;
+  /** Batches per epoch. */
   readonly batches: number;
+  /** Optimizer updates so far, this batch included. */
   readonly step: number;
+  /** This batch's training loss. */
   readonly loss: number;
 }
 
@@ -42,6 +46,7 @@ export interface BatchInfo {
 export interface EpochInfo {
   /** The epoch just finished, 0-based. */
   readonly epoch: number;
+  /** Optimizer updates so far. */
   readonly step: number;
   /** Mean training loss over the epoch's batches. */
   readonly loss: number;
