@@ -100,7 +100,7 @@ export const demoCommand: CommandDefinition = {
       .option('--resume', 'continue from the latest checkpoint of the run')
       .addOption(new Option('--dataset <name>', 'data set').choices(['digits', 'fashion-mnist']).default('digits'))
       .addHelpText('after', examples([
-        ['ckpt demo', 'train an MLP on the bundled UCI digits into runs/demo (about 10 s)'],
+        ['ckpt demo', 'train an MLP on the bundled UCI digits into runs/demo (well under a minute)'],
         ['ckpt demo --run runs/a --resume', 'continue run runs/a from its latest checkpoint (also after Ctrl-C)'],
         ['ckpt demo --json | jq .test_metrics.accuracy', 'the best checkpoint\'s test accuracy, for scripts'],
         ['ckpt demo --dataset fashion-mnist', 'a small convnet on Fashion-MNIST (apt-get install dataset-fashion-mnist)'],
