@@ -88,6 +88,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const data = await loadDemoData(dataset, options.fashionMnistDir === undefined ? {} : { fashionMnistDir: options.fashionMnistDir });
   const backend = await setupBackend({ onNote: out.note });
   const hparams = { ...settings, model: preset.model, optimizer: 'adam', epochs, backend };
+  out.line(`${dataset}: ${data.train.n} train / ${data.val.n} validation / ${data.test.n} test examples; model ${preset.model}, Adam lr ${preset.learningRate}, batch ${preset.batchSize}, ${backend} backend; run ${options.runDir}`);
   const manager = await CheckpointManager.open(options.runDir, {
     monitor: 'val_acc', mode: 'max', saveTopK: 3, keepEveryNEpochs: 5, keepLast: 1, hparams, onWarning: (m) => out.note(`warning: ${m}`),
   });
