@@ -32,7 +32,7 @@ describe('state sources', () => {
   it('without a skeleton the tree is a flat Map in storage order (a Python dict once written as .pth)', async () => {
     const a = Tensor.from('F32', [1], [1]);
     const b = Tensor.from('I8', [2], [1, 2]);
-    const tree = await materializeState({ tensors: new Map([['z', a], ['a', b]]), metadata: {} });
+    const tree = await materializeState({ tensors: new Map<string, Tensor>([['z', a], ['a', b]]), metadata: {} });
     expect(tree).toBeInstanceOf(Map);
     expect([...(tree as Map<string, Tensor>).entries()]).toEqual([['z', a], ['a', b]]);
   });

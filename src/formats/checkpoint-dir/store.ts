@@ -42,20 +42,20 @@ export class StandaloneCheckpointStore implements Store {
     return k;
   }
 
-  private unsupported(what: string): never {
-    throw new CkptError('E_UNSUPPORTED', `a standalone checkpoint directory does not support ${what}`);
+  private unsupported(what: string): Promise<never> {
+    return Promise.reject(new CkptError('E_UNSUPPORTED', `a standalone checkpoint directory does not support ${what}`));
   }
 
-  get(key: string): Promise<Uint8Array> {
+  async get(key: string): Promise<Uint8Array> {
     return this.inner.get(this.mapped(key));
   }
 
-  getRange(key: string, offset: number, length: number): Promise<Uint8Array> {
+  async getRange(key: string, offset: number, length: number): Promise<Uint8Array> {
     return this.inner.getRange(this.mapped(key), offset, length);
   }
 
-  read(key: string): AsyncIterable<Uint8Array> {
-    return this.inner.read(this.mapped(key));
+  async *read(key: string): AsyncGenerator<Uint8Array> {
+    yield* this.inner.read(this.mapped(key));
   }
 
   async stat(key: string): Promise<StoreStat | undefined> {
@@ -75,8 +75,8 @@ export class StandaloneCheckpointStore implements Store {
     return (await this.inner.list(own)).map(back);
   }
 
-  async stage(prefix: string): Promise<StagedWrite> {
-    if (prefix !== this.folder) this.unsupported(`staging ${prefix}`);
+  stage(prefix: string): Promise<StagedWrite> {
+    if (prefix !== this.folder) return this.unsupported(`staging ${prefix}`);
     return this.inner.stage(`${this.name}/`);
   }
 

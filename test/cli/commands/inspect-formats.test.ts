@@ -135,7 +135,7 @@ describe('ckpt inspect on .pth files and checkpoint directories', () => {
 
   it('--stats adds min, max, mean, std and NaN/Inf counts per tensor', async () => {
     const dir = tempDir();
-    await writeSafetensorsFile(join(dir, 'w.safetensors'), new Map([
+    await writeSafetensorsFile(join(dir, 'w.safetensors'), new Map<string, Tensor>([
       ['w', Tensor.from('F32', [5], [1, NaN, Infinity, -2, 0])],
       ['ids', Tensor.from('I64', [3], [1n, 2n, 3n])],
       ['none', Tensor.from('F32', [1], [NaN])],
