@@ -4,7 +4,7 @@
  * read; scikit-learn is timed inside Python (loading excluded), ckpt in-process from typed arrays
  * (validation included). Also checks that both sides computed the same values.
  *
- * Run: npx tsx bench/metrics.ts [--sizes 1000000,10000000] [--repeat 3]
+ * Run: npx tsx bench/metrics.ts [--sizes 1000000,10000000] [--repeat 3] [--only roc_auc,r2]
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,6 +21,7 @@ const flag = (name: string, fallback: string) => {
 };
 const sizes = flag('--sizes', '1000000,10000000').split(',').map(Number);
 const repeat = Number(flag('--repeat', '3'));
+const only = flag('--only', 'confusion_matrix,f1_macro,roc_auc,r2').split(',');
 const CLASSES = 10;
 
 /** Deterministic data: 10-class labels with 60% correct predictions, binary labels correlated with a score, regression pairs. */
@@ -79,14 +80,14 @@ try {
     write('a.f64', d.a);
     write('b.f64', d.b);
     const pyRepeat = n >= 5_000_000 ? Math.min(repeat, 2) : repeat;
-    const sk = JSON.parse(timeCommand(PYTHON, [script, dir, String(n), String(pyRepeat)]).stdout) as Record<string, { seconds: number; value: number }>;
+    const sk = JSON.parse(timeCommand(PYTHON, [script, dir, String(n), String(pyRepeat), only.join(',')]).stdout) as Record<string, { seconds: number; value: number }>;
     const ours: Record<string, () => number> = {
       confusion_matrix: () => new ConfusionMatrix({ numClasses: CLASSES }).update({ yTrue: d.yTrue, yPred: d.yPred }).compute().reduce((t, row, i) => t + (row[i] as number), 0),
       f1_macro: () => new F1Score({ numClasses: CLASSES, average: 'macro' }).update({ yTrue: d.yTrue, yPred: d.yPred }).compute(),
       roc_auc: () => new RocAuc({ numClasses: 2 }).update({ yTrue: d.yBinary, scores: d.score }).compute(),
       r2: () => new R2Score().update({ yTrue: d.a, yPred: d.b }).compute(),
     };
-    for (const [name, fn] of Object.entries(ours)) {
+    for (const [name, fn] of Object.entries(ours).filter(([k]) => only.includes(k))) {
       let value = NaN;
       const seconds = await bestOf(() => {
         value = fn();

@@ -2,7 +2,7 @@
 """scikit-learn's side of bench/metrics.ts: reads the same binary files, times each metric
 inside Python (loading excluded), prints JSON {metric: {"seconds": best, "value": v}}.
 
-usage: metrics_sklearn.py DIR N REPEAT
+usage: metrics_sklearn.py DIR N REPEAT [METRIC,...]
 """
 import json
 import os
@@ -24,7 +24,10 @@ cases = {
     "r2": lambda: float(r2_score(a, b)),
 }
 out = {}
+only = sys.argv[4].split(",") if len(sys.argv) > 4 else list(cases)
 for name, f in cases.items():
+    if name not in only:
+        continue
     best, value = float("inf"), None
     for _ in range(repeat):
         t0 = time.perf_counter()

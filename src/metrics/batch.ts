@@ -33,11 +33,14 @@ export interface BatchOptions {
   numClasses: number;
   /** Scores are logits: softmax (sigmoid for one column) is applied first. Default: false. */
   logits?: boolean;
+  /** Derive predicted labels from scores when `yPred` is not given. Default: true (score-only metrics turn it off). */
+  predictions?: boolean;
 }
 
 /** A validated batch. */
 export interface NormalizedBatch {
   yTrue: Int32Array;
+  /** Empty when `predictions: false` and no `yPred` was given. */
   yPred: Int32Array;
   /** Probabilities, `cols` is `numClasses` or 1 (binary positive-class scores). */
   scores?: Scores;
@@ -62,9 +65,9 @@ export function normalizeBatch(batch: ClassificationBatch, options: BatchOptions
   let yPred: Int32Array;
   if (batch.yPred !== undefined && !isScoreMatrix(batch.yPred)) yPred = toLabels(batch.yPred, 'y_pred', k);
   else if (batch.yPred !== undefined) yPred = argmaxRows(toScores(batch.yPred, 'y_pred'));
-  else if (scores !== undefined) yPred = argmaxRows(scores);
+  else if (scores !== undefined) yPred = options.predictions === false ? new Int32Array(0) : argmaxRows(scores);
   else throw new CkptError('E_INVALID_ARGUMENT', 'a classification batch needs yPred or scores');
-  checkSameLength(yTrue.length, yPred.length, 'y_true', 'y_pred');
+  if (batch.yPred !== undefined || options.predictions !== false) checkSameLength(yTrue.length, yPred.length, 'y_true', 'y_pred');
   if (scores === undefined) return { yTrue, yPred };
   return { yTrue, yPred, scores };
 }

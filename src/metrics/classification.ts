@@ -22,7 +22,7 @@ import {
 import { ExactSum } from './exact-sum.js';
 import { forEachLogLoss, topKHits } from './probabilistic.js';
 import { averagedPrf, perClassPrf, type ZeroDivision } from './prf.js';
-import { averagePrecisionSorted, ovrRanking, rocAucSorted, splitAndSort } from './ranking.js';
+import { averagePrecisionRanked, ovrRanking, rankScores, rocAucRanked } from './ranking.js';
 
 /** Options of {@link ClassificationMetrics}. */
 export interface ClassificationOptions {
@@ -203,11 +203,11 @@ export class ClassificationMetrics {
     const s = this.scores.view();
     result.log_loss = this.logLoss.mean(n);
     if (this.task === 'binary') {
-      const sorted = splitAndSort(s, 1, 0, (i) => y[i] === 1);
-      result.roc_auc = rocAucSorted(sorted);
+      const ranked = rankScores(s, 1, 0, (i) => y[i] === 1);
+      result.roc_auc = rocAucRanked(ranked);
       if (Number.isNaN(result.roc_auc)) warnings.push('roc_auc: only one class present in y_true; ROC AUC is not defined');
-      result.average_precision = averagePrecisionSorted(sorted);
-      if (sorted.positives.length === 0) warnings.push('average_precision: no positive class found in y_true');
+      result.average_precision = averagePrecisionRanked(ranked);
+      if (ranked.positives === 0) warnings.push('average_precision: no positive class found in y_true');
       return;
     }
     result.top_k_accuracy = this.hits / n;

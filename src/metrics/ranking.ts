@@ -1,6 +1,6 @@
 /**
- * ROC AUC and average precision of one binary problem, from the sorted scores of its positive
- * and negative samples. Ties are grouped like scikit-learn's `_binary_clf_curve` (one threshold
+ * ROC AUC and average precision of one binary problem, from its scores sorted with their
+ * classes. Ties are grouped like scikit-learn's `_binary_clf_curve` (one threshold
  * per distinct score). The AUC is computed from integer counts and rounded once, so it is the
  * exact area; average precision sums scikit-learn's per-threshold terms exactly.
  *
@@ -10,87 +10,156 @@ import { ExactSum } from './exact-sum.js';
 import { npMean, npWeightedAverage } from './reduce.js';
 import { sortFloat64 } from './sort.js';
 
-/** Scores of one binary problem split by true class, each sorted ascending. */
-export interface SortedBinaryScores {
-  readonly positives: Float64Array;
-  readonly negatives: Float64Array;
+/** Scores of one binary problem sorted ascending, each with its class (1 = positive). */
+export interface RankedScores {
+  readonly values: Float64Array;
+  readonly positive: Uint8Array;
+  /** Number of positives. */
+  readonly positives: number;
 }
 
-/** Splits `scores[i * stride + column]` by whether `isPositive(i)`, then sorts both parts. */
-export function splitAndSort(scores: Float64Array, stride: number, column: number, isPositive: (i: number) => boolean): SortedBinaryScores {
-  const rows = scores.length / stride;
+const MAX_BUCKETS = 1 << 20;
+const INSERTION_MAX = 48;
+
+/**
+ * Sorts `scores[i * stride + column]` ascending, carrying `isPositive(i)` along: one counting
+ * pass into value buckets (a monotone map of the score range), one scatter, then each bucket is
+ * sorted in cache (insertion sort; a large bucket from a skewed distribution is split by class,
+ * radix-sorted and merged).
+ */
+export function rankScores(scores: Float64Array, stride: number, column: number, isPositive: (i: number) => boolean): RankedScores {
+  const n = scores.length / stride;
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = 0; i < n; i++) {
+    const x = scores[i * stride + column] as number;
+    if (x < min) min = x;
+    if (x > max) max = x;
+  }
+  const buckets = Math.max(1, Math.min(MAX_BUCKETS, n >>> 2));
+  const range = max - min;
+  const scale = buckets > 1 && range > 0 && Number.isFinite(range) ? (buckets - 1) / range : 0;
+  const keys = new Int32Array(n);
+  const starts = new Int32Array(buckets + 1);
+  for (let i = 0; i < n; i++) {
+    // floor((x - min) * scale) never decreases as x grows (each step rounds monotonically).
+    const b = Math.floor(((scores[i * stride + column] as number) - min) * scale);
+    keys[i] = b;
+    starts[b + 1] = (starts[b + 1] as number) + 1;
+  }
+  for (let b = 0; b < buckets; b++) starts[b + 1] = (starts[b + 1] as number) + (starts[b] as number);
+  const values = new Float64Array(n);
+  const positive = new Uint8Array(n);
+  const next = starts.slice(0, buckets);
+  let positives = 0;
+  for (let i = 0; i < n; i++) {
+    const b = keys[i] as number;
+    const at = next[b] as number;
+    next[b] = at + 1;
+    values[at] = scores[i * stride + column] as number;
+    const pos = isPositive(i) ? 1 : 0;
+    positive[at] = pos;
+    positives += pos;
+  }
+  for (let b = 0; b < buckets; b++) {
+    const lo = starts[b] as number;
+    const hi = starts[b + 1] as number;
+    if (hi - lo <= 1) continue;
+    if (hi - lo <= INSERTION_MAX) insertionSort(values, positive, lo, hi);
+    else sortLarge(values, positive, lo, hi);
+  }
+  return { values, positive, positives };
+}
+
+function insertionSort(v: Float64Array, c: Uint8Array, lo: number, hi: number): void {
+  for (let i = lo + 1; i < hi; i++) {
+    const x = v[i] as number;
+    const cx = c[i] as number;
+    let j = i - 1;
+    while (j >= lo && (v[j] as number) > x) {
+      v[j + 1] = v[j] as number;
+      c[j + 1] = c[j] as number;
+      j--;
+    }
+    v[j + 1] = x;
+    c[j + 1] = cx;
+  }
+}
+
+/** Sorts a large range by class: each class sorted on its own, then merged (positives first on ties). */
+function sortLarge(v: Float64Array, c: Uint8Array, lo: number, hi: number): void {
   let p = 0;
-  for (let i = 0; i < rows; i++) if (isPositive(i)) p++;
-  const positives = new Float64Array(p);
-  const negatives = new Float64Array(rows - p);
+  for (let i = lo; i < hi; i++) p += c[i] as number;
+  const pos = new Float64Array(p);
+  const neg = new Float64Array(hi - lo - p);
   let a = 0;
   let b = 0;
-  for (let i = 0; i < rows; i++) {
-    const x = scores[i * stride + column] as number;
-    if (isPositive(i)) positives[a++] = x;
-    else negatives[b++] = x;
+  for (let i = lo; i < hi; i++) {
+    if (c[i] === 1) pos[a++] = v[i] as number;
+    else neg[b++] = v[i] as number;
   }
-  return { positives: sortFloat64(positives), negatives: sortFloat64(negatives) };
+  sortFloat64(pos);
+  sortFloat64(neg);
+  a = 0;
+  b = 0;
+  for (let i = lo; i < hi; i++) {
+    const takePos = b >= neg.length || (a < pos.length && (pos[a] as number) <= (neg[b] as number));
+    v[i] = takePos ? (pos[a++] as number) : (neg[b++] as number);
+    c[i] = takePos ? 1 : 0;
+  }
 }
 
 /**
  * Area under the ROC curve: P(score of a positive > score of a negative) + 0.5 P(equal).
  * NaN when there are no positives or no negatives (scikit-learn raises there).
  */
-export function rocAucSorted({ positives, negatives }: SortedBinaryScores): number {
-  const np = positives.length;
-  const nn = negatives.length;
-  if (np === 0 || nn === 0) return NaN;
+export function rocAucRanked({ values, positive, positives }: RankedScores): number {
+  const n = values.length;
+  const negatives = n - positives;
+  if (positives === 0 || negatives === 0) return NaN;
   // twiceU = sum over positives of 2 * (#negatives below) + (#negatives equal). Integer-valued.
   let twiceU = 0;
-  let j = 0;
+  let below = 0;
   let i = 0;
-  while (i < np) {
-    const v = positives[i] as number;
-    while (j < nn && (negatives[j] as number) < v) j++;
-    let ties = 0;
-    while (j + ties < nn && negatives[j + ties] === v) ties++;
-    let group = 0;
-    while (i < np && positives[i] === v) {
+  while (i < n) {
+    const x = values[i] as number;
+    let gp = 0;
+    let gn = 0;
+    while (i < n && values[i] === x) {
+      if (positive[i] === 1) gp++;
+      else gn++;
       i++;
-      group++;
     }
-    twiceU += group * (2 * j + ties);
+    twiceU += gp * (2 * below + gn);
+    below += gn;
   }
-  if (twiceU <= Number.MAX_SAFE_INTEGER) return twiceU / (2 * np * nn);
-  return twiceU / 2 / np / nn;
+  if (twiceU <= Number.MAX_SAFE_INTEGER) return twiceU / (2 * positives * negatives);
+  return twiceU / 2 / positives / negatives;
 }
 
 /**
- * Average precision (scikit-learn's step-function integral: sum over thresholds of
- * `(R_i - R_{i-1}) * P_i`). With no positives recall is taken as 1 everywhere, which gives 0.
+ * Average precision (scikit-learn's step-function integral: sum over thresholds, from the
+ * highest score down, of `(R_i - R_{i-1}) * P_i`). With no positives recall is taken as 1
+ * everywhere, which gives 0.
  */
-export function averagePrecisionSorted({ positives, negatives }: SortedBinaryScores): number {
-  const np = positives.length;
-  let i = np - 1;
-  let j = negatives.length - 1;
+export function averagePrecisionRanked({ values, positive, positives }: RankedScores): number {
+  let i = values.length - 1;
   let tps = 0;
   let fps = 0;
   let prevRecall = 0;
-  const terms = new Float64Array(np + negatives.length);
+  const terms = new Float64Array(values.length);
   let count = 0;
-  while (i >= 0 || j >= 0) {
-    const pv = i >= 0 ? (positives[i] as number) : -Infinity;
-    const nv = j >= 0 ? (negatives[j] as number) : -Infinity;
-    const v = i >= 0 && (j < 0 || pv >= nv) ? pv : nv;
-    while (i >= 0 && positives[i] === v) {
-      tps++;
+  while (i >= 0) {
+    const x = values[i] as number;
+    while (i >= 0 && values[i] === x) {
+      if (positive[i] === 1) tps++;
+      else fps++;
       i--;
     }
-    while (j >= 0 && negatives[j] === v) {
-      fps++;
-      j--;
-    }
-    const recall = np === 0 ? 1 : tps / np;
+    const recall = positives === 0 ? 1 : tps / positives;
     const precision = tps / (tps + fps);
     // scikit-learn computes -(R_{i-1} - R_i) * P_i; negation is exact, so the terms are identical.
-    const term = (prevRecall - recall) * precision;
-    terms[count++] = term;
+    terms[count++] = (prevRecall - recall) * precision;
     prevRecall = recall;
   }
   const sum = new ExactSum();
@@ -123,10 +192,10 @@ export function ovrRanking(labels: Int32Array, scores: Float64Array, k: number):
   const ap: number[] = [];
   const support: number[] = [];
   for (let c = 0; c < k; c++) {
-    const sorted = splitAndSort(scores, k, c, (i) => labels[i] === c);
-    auc.push(rocAucSorted(sorted));
-    ap.push(averagePrecisionSorted(sorted));
-    support.push(sorted.positives.length);
+    const ranked = rankScores(scores, k, c, (i) => labels[i] === c);
+    auc.push(rocAucRanked(ranked));
+    ap.push(averagePrecisionRanked(ranked));
+    support.push(ranked.positives);
   }
   const probabilities = rowsSumToOne(scores, k);
   return {

@@ -17,7 +17,7 @@ import { Float64Buffer, Int32Buffer } from './buffer.js';
 import { ExactSum } from './exact-sum.js';
 import { checkSameOptions, checkState, type MetricJson, type Metric, type MetricState } from './metric.js';
 import { forEachLogLoss, topKHits } from './probabilistic.js';
-import { averagePrecisionSorted, ovrRanking, rocAucSorted, splitAndSort } from './ranking.js';
+import { averagePrecisionRanked, ovrRanking, rankScores, rocAucRanked, type RankedScores } from './ranking.js';
 import type { Scores } from './input.js';
 
 /** Options of the score metrics. */
@@ -59,7 +59,7 @@ abstract class ScoreMetric<O extends ScoreMetricOptions> implements Metric<Class
   protected abstract clear(): void;
 
   update(batch: ClassificationBatch): this {
-    const b = normalizeBatch(batch, { numClasses: this.options.numClasses, logits: this.options.logits ?? false });
+    const b = normalizeBatch(batch, { numClasses: this.options.numClasses, logits: this.options.logits ?? false, predictions: false });
     if (b.scores === undefined) throw new CkptError('E_INVALID_ARGUMENT', `${this.name} needs scores (probabilities or logits)`);
     this.add(b.yTrue, b.scores);
     this.n += b.yTrue.length;
@@ -156,9 +156,9 @@ abstract class RankingMetric<O extends ScoreMetricOptions> extends ScoreMetric<O
     if (this.options.numClasses > 2 || scores.cols === 1) this.scores.push(scores.data);
     else this.scores.push(scores.data.filter((_, i) => i % 2 === 1));
   }
-  protected binary(): ReturnType<typeof splitAndSort> {
+  protected binary(): RankedScores {
     const y = this.labels.view();
-    return splitAndSort(this.scores.view(), 1, 0, (i) => y[i] === 1);
+    return rankScores(this.scores.view(), 1, 0, (i) => y[i] === 1);
   }
   protected data(): { [key: string]: MetricJson } {
     return { labels: Array.from(this.labels.view()), scores: Array.from(this.scores.view()) };
@@ -183,7 +183,7 @@ export class RocAuc extends RankingMetric<RocAucOptions> {
   protected get kind(): string { return 'roc_auc'; }
   protected value(): number {
     const k = this.options.numClasses;
-    if (k === 2) return rocAucSorted(this.binary());
+    if (k === 2) return rocAucRanked(this.binary());
     const ovr = ovrRanking(this.labels.view(), this.scores.view(), k);
     return this.options.average === 'weighted' ? ovr.aucWeighted : ovr.aucMacro;
   }
@@ -195,7 +195,7 @@ export class AveragePrecision extends RankingMetric<ScoreMetricOptions> {
   protected get kind(): string { return 'average_precision'; }
   protected value(): number {
     const k = this.options.numClasses;
-    if (k === 2) return averagePrecisionSorted(this.binary());
+    if (k === 2) return averagePrecisionRanked(this.binary());
     return ovrRanking(this.labels.view(), this.scores.view(), k).apMacro;
   }
 }
