@@ -68,7 +68,8 @@ export async function resolveTarget(dir: string, shown: string): Promise<Target>
   if ((await pathKind(`${dir}/${STATE_FILE}`)) === 'file' || (await pathKind(`${dir}/model.safetensors`)) === 'file') {
     throw new CkptError('E_INCOMPLETE', `${shown} has checkpoint files but no ${MANIFEST_FILE}: it was never committed or is being deleted`, { details: { path: shown } });
   }
-  throw new CkptError('E_WRONG_KIND', `${shown} is neither a run (no ${CHECKPOINTS_DIR} folder) nor a checkpoint (no ${MANIFEST_FILE})`, { details: { path: shown } });
+  const hint = `${basename(dir)}/` === CHECKPOINTS_DIR ? `; it looks like the ${CHECKPOINTS_DIR} folder of a run: pass its parent` : '';
+  throw new CkptError('E_WRONG_KIND', `${shown} is neither a run (no ${CHECKPOINTS_DIR} folder) nor a checkpoint (no ${MANIFEST_FILE})${hint}`, { details: { path: shown } });
 }
 
 /** Like {@link resolveTarget}, but only a run is accepted; a checkpoint directory gets `E_WRONG_KIND` naming its run. */

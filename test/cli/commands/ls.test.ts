@@ -119,6 +119,15 @@ describe('ckpt ls', () => {
     expect(human.out).toMatch(new RegExp(`incomplete .*:\\n  ${names[1]}: .*not valid JSON`));
   });
 
+  it('writes non-finite metrics as strings in --json and shows them in the table', async () => {
+    const dir = tempDir();
+    await makeRun(join(dir, 'run'), [{ loss: NaN }, { loss: Infinity }, { loss: 0.25 }]);
+    const doc = lsOutputSchema.parse(JSON.parse((await ckpt(dir, 'ls', 'run', '--json')).out));
+    expect(doc.checkpoints.map((c) => c.metrics.loss)).toEqual(['NaN', 'Infinity', 0.25]);
+    expect(doc.checkpoints.map((c) => c.best)).toEqual([false, false, true]);
+    expect((await ckpt(dir, 'ls', 'run')).out).toMatch(/ NaN .*\n.* Infinity .*\n.* 0\.25 /);
+  });
+
   it('says so for a run without checkpoints', async () => {
     const dir = tempDir();
     mkdirSync(join(dir, 'run', 'checkpoints'), { recursive: true });
@@ -146,6 +155,7 @@ describe('ckpt ls', () => {
     }
     const sf = await ckpt(dir, 'ls', join('run', 'checkpoints', names[0] ?? '', 'model.safetensors'));
     expect(sf.err).toContain('use ckpt inspect');
+    expect((await ckpt(dir, 'ls', join('run', 'checkpoints'))).err).toContain('folder of a run: pass its parent');
     const json = await ckpt(dir, 'ls', 'missing', '--json');
     expect(errorOutputSchema.parse(JSON.parse(json.out)).error.code).toBe('E_NOT_FOUND');
   });
