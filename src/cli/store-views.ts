@@ -49,10 +49,10 @@ export class CheckpointFolderStore implements Store {
     return this.inner.getRange(k, offset, length);
   }
 
-  read(key: string): AsyncIterable<Uint8Array> {
+  async *read(key: string): AsyncGenerator<Uint8Array> {
     const k = this.inside(key);
     if (k === undefined) throw this.notFound(key);
-    return this.inner.read(k);
+    yield* this.inner.read(k);
   }
 
   async stat(key: string): Promise<StoreStat | undefined> {
@@ -66,12 +66,12 @@ export class CheckpointFolderStore implements Store {
     return k === undefined ? [] : (await this.inner.list(k)).map((key) => this.prefix + key);
   }
 
-  put(): Promise<number> { return readOnly(this.location); }
-  putIfAbsent(): Promise<boolean> { return readOnly(this.location); }
-  delete(): Promise<void> { return readOnly(this.location); }
-  deletePrefix(): Promise<void> { return readOnly(this.location); }
-  stage(): Promise<StagedWrite> { return readOnly(this.location); }
-  sweep(): Promise<string[]> { return readOnly(this.location); }
+  async put(): Promise<number> { return readOnly(this.location); }
+  async putIfAbsent(): Promise<boolean> { return readOnly(this.location); }
+  async delete(): Promise<void> { return readOnly(this.location); }
+  async deletePrefix(): Promise<void> { return readOnly(this.location); }
+  async stage(): Promise<StagedWrite> { return readOnly(this.location); }
+  async sweep(): Promise<string[]> { return readOnly(this.location); }
 }
 
 /** A read-only view of `inner` that calls `onBytes(n)` for every chunk `read()` yields. */
@@ -98,10 +98,10 @@ export class ReadCountingStore implements Store {
   getRange(key: string, offset: number, length: number): Promise<Uint8Array> { return this.inner.getRange(key, offset, length); }
   stat(key: string): Promise<StoreStat | undefined> { return this.inner.stat(key); }
   list(prefix: string): Promise<string[]> { return this.inner.list(prefix); }
-  put(): Promise<number> { return readOnly(this.location); }
-  putIfAbsent(): Promise<boolean> { return readOnly(this.location); }
-  delete(): Promise<void> { return readOnly(this.location); }
-  deletePrefix(): Promise<void> { return readOnly(this.location); }
-  stage(): Promise<StagedWrite> { return readOnly(this.location); }
-  sweep(): Promise<string[]> { return readOnly(this.location); }
+  async put(): Promise<number> { return readOnly(this.location); }
+  async putIfAbsent(): Promise<boolean> { return readOnly(this.location); }
+  async delete(): Promise<void> { return readOnly(this.location); }
+  async deletePrefix(): Promise<void> { return readOnly(this.location); }
+  async stage(): Promise<StagedWrite> { return readOnly(this.location); }
+  async sweep(): Promise<string[]> { return readOnly(this.location); }
 }
