@@ -18,7 +18,7 @@ const incomplete = z.array(z.object({ name: z.string(), reason: z.string() }));
 /** `ckpt ls RUN --json`. */
 export const lsOutputSchema = z.object({
   run: z.string(),
-  /** The metric that marks `best`; null when none was given and the run has several. */
+  /** The metric that marks `best`: --monitor, else --sort's metric, else the run's only metric; null when none applies. */
   monitor: monitor.nullable(),
   /** The metric rows are sorted by (best first); null for oldest first. */
   sort: z.string().nullable(),
