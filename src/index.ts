@@ -13,6 +13,8 @@ export * from './tensor/index.js';
 export * from './metrics/index.js';
 export * from './formats/safetensors/index.js';
 export * from './formats/pytorch/index.js';
+export { convertCheckpoint, type ConvertOptions, type ConvertResult } from './formats/convert.js';
+export { detectFormat, formatForOutput, FORMATS, type CheckpointFormat, type CheckpointSummary, type StateSource } from './formats/detect.js';
 export * from './tracking/index.js';
 export * from './storage/index.js';
 export * from './checkpoint/index.js';

@@ -1,17 +1,16 @@
 /**
  * `ckpt convert IN OUT`: converts between a checkpoint directory, a `.safetensors` file and a
- * `.pth` file, in any direction (the same format too: a canonical rewrite). The whole state tree
- * travels: a `.pth`'s non-tensor values go into a safetensors file's `__metadata__` as JSON and
- * come back exactly. OUT's extension picks the format; a name without one is a checkpoint
- * directory. Writes are atomic (temp beside OUT, fsync, rename, fsync dir): a failing convert
- * leaves an existing OUT untouched and no temp files.
+ * `.pth` file, in any direction (the same format too: a canonical rewrite), through
+ * `convertCheckpoint`. The whole state tree travels: a `.pth`'s non-tensor values go into a
+ * safetensors file's `__metadata__` as JSON and come back exactly. OUT's extension picks the
+ * format; a name without one is a checkpoint directory. Writes are atomic: a failing convert
+ * leaves an existing OUT untouched and no temp files. A byte progress bar shows on a terminal.
  *
  * @module
  */
-import { detectFormat, formatForOutput } from '../../formats/detect.js';
-import { sourceBytes, tapSource } from '../../formats/state-source.js';
+import { convertCheckpoint } from '../../formats/convert.js';
 import { bindAction, examples, type CommandDefinition } from '../command.js';
-import { byteProgress } from '../progress.js';
+import { byteProgress, NO_PROGRESS, type ByteProgress } from '../progress.js';
 import { formatBytes } from '../table.js';
 
 export const convertCommand: CommandDefinition = {
@@ -28,23 +27,21 @@ export const convertCommand: CommandDefinition = {
         ['ckpt convert model.safetensors model.safetensors', 'canonicalise in place; a crash leaves the old file intact'],
       ]));
     bindAction(cmd, ctx, state, async (c, [input = '', output = '']) => {
-      const inPath = c.path(input);
-      const outPath = c.path(output);
-      const inFormat = await detectFormat(inPath);
-      const outFormat = formatForOutput(outPath);
-      const source = await inFormat.read(inPath);
-      const progress = byteProgress(c, `convert ${input}`, sourceBytes(source));
-      const warnings: string[] = [];
-      let byteLength: number;
+      let progress: ByteProgress = NO_PROGRESS;
+      let r;
       try {
-        ({ byteLength } = await outFormat.write(outPath, tapSource(source, (n) => progress.add(n)), { onWarning: (m) => warnings.push(m) }));
+        r = await convertCheckpoint(c.path(input), c.path(output), {
+          onStart: (total) => (progress = byteProgress(c, `convert ${input}`, total)),
+          onBytes: (n) => progress.add(n),
+        });
       } finally {
         progress.stop();
       }
-      for (const w of warnings) c.note(`ckpt: warning: ${w}`);
-      const tensorCount = source.tensors.size;
-      const result = { input, output, from: inFormat.kind, to: outFormat.kind, tensorCount, byteLength, warnings };
-      c.result(result, () => c.print(`wrote ${output} (${outFormat.kind}, ${tensorCount} tensor${tensorCount === 1 ? '' : 's'}, ${formatBytes(byteLength)}) from ${input} (${inFormat.kind})`));
+      for (const w of r.warnings) c.note(`ckpt: warning: ${w}`);
+      const { from, to, tensorCount, byteLength, warnings } = r;
+      c.result({ input, output, from, to, tensorCount, byteLength, warnings }, () =>
+        c.print(`wrote ${output} (${to}, ${tensorCount} tensor${tensorCount === 1 ? '' : 's'}, ${formatBytes(byteLength)}) from ${input} (${from})`),
+      );
     });
   },
 };
