@@ -31,16 +31,20 @@ function overlap(a: ReadonlyMap<string, Tensor>, b: ReadonlyMap<string, Tensor>)
 }
 
 /**
- * The tensor maps to compare. A checkpoint directory names its tensors `model.x`; a single model
- * file names them `x`. When exactly one side is a directory and its model tensors match the other
- * side's names better than its full names do, only its model tensors are compared.
+ * The tensor maps to compare. A whole checkpoint (a checkpoint directory, a `.pth` of
+ * `{model, optimizer, ...}`) names model tensors `model.x`; a model file (`model.safetensors`, a
+ * `state_dict()`) names them `x`. When comparing only one side's model tensors, prefix removed,
+ * matches more names than comparing as is, that side's model tensors are compared.
  */
 export function alignSides(a: LoadedTensors, b: LoadedTensors): { a: ReadonlyMap<string, Tensor>; b: ReadonlyMap<string, Tensor>; modelOnly: 'a' | 'b' | null } {
-  if ((a.kind === 'checkpoint') === (b.kind === 'checkpoint')) return { a: a.tensors, b: b.tensors, modelOnly: null };
-  const [dir, file] = a.kind === 'checkpoint' ? [a.tensors, b.tensors] : [b.tensors, a.tensors];
-  const model = modelTensors(dir);
-  if (overlap(model, file) <= overlap(dir, file)) return { a: a.tensors, b: b.tensors, modelOnly: null };
-  return a.kind === 'checkpoint' ? { a: model, b: b.tensors, modelOnly: 'a' } : { a: a.tensors, b: model, modelOnly: 'b' };
+  const asIs = overlap(a.tensors, b.tensors);
+  const modelA = modelTensors(a.tensors);
+  const modelB = modelTensors(b.tensors);
+  const onlyA = modelA.size > 0 ? overlap(modelA, b.tensors) : 0;
+  const onlyB = modelB.size > 0 ? overlap(a.tensors, modelB) : 0;
+  if (onlyA > asIs && onlyA >= onlyB) return { a: modelA, b: b.tensors, modelOnly: 'a' };
+  if (onlyB > asIs) return { a: a.tensors, b: modelB, modelOnly: 'b' };
+  return { a: a.tensors, b: b.tensors, modelOnly: null };
 }
 
 /** Builds the `diff` result. */

@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { diffOutputSchema, errorOutputSchema } from '../../../src/cli/json-schemas.js';
 import { countNotClose } from '../../../src/cli/tolerance.js';
@@ -122,6 +123,21 @@ describe('ckpt diff', () => {
       expect(doc.tensors.map((t) => t.name).sort()).toEqual(['fc.bias', 'fc.weight']);
       expect(r.err).toContain('comparing the model tensors of');
     }
+  });
+
+  it('reads PyTorch files through the format dispatch; a whole .pth checkpoint against a state_dict by its model tensors', async () => {
+    const dir = tempDir();
+    const sd = fileURLToPath(new URL('../../fixtures/torch-1.13/sd.pt', import.meta.url));
+    const whole = fileURLToPath(new URL('../../fixtures/torch-1.13/ckpt.pt', import.meta.url));
+    const same = await ckpt(dir, 'diff', sd, sd, '--json');
+    expect(same.code).toBe(0);
+    expect(diffOutputSchema.parse(JSON.parse(same.out))).toMatchObject({ a: { kind: 'pytorch', tensorCount: 7 }, identical: true });
+    const r = await ckpt(dir, 'diff', sd, whole, '--json');
+    expect(r.code).toBe(0);
+    const doc = diffOutputSchema.parse(JSON.parse(r.out));
+    expect(doc).toMatchObject({ b: { kind: 'pytorch', tensorCount: 7 }, compatible: true, missing: [], unexpected: [] });
+    expect(doc.tensors.map((t) => t.name)).toContain('1.num_batches_tracked');
+    expect(r.err).toContain(`comparing the model tensors of ${whole}`);
   });
 
   it('treats NaN as equal to NaN and counts NaN against a number as not close', () => {
