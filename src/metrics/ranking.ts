@@ -39,12 +39,11 @@ export function rankScores(scores: Float64Array, stride: number, column: number,
   const buckets = Math.max(1, Math.min(MAX_BUCKETS, n >>> 2));
   const range = max - min;
   const scale = buckets > 1 && range > 0 && Number.isFinite(range) ? (buckets - 1) / range : 0;
-  const keys = new Int32Array(n);
   const starts = new Int32Array(buckets + 1);
+  // floor((x - min) * scale) never decreases as x grows (each step rounds monotonically). It is
+  // recomputed in the scatter pass rather than stored: arithmetic is cheaper than memory here.
   for (let i = 0; i < n; i++) {
-    // floor((x - min) * scale) never decreases as x grows (each step rounds monotonically).
     const b = Math.floor(((scores[i * stride + column] as number) - min) * scale);
-    keys[i] = b;
     starts[b + 1] = (starts[b + 1] as number) + 1;
   }
   for (let b = 0; b < buckets; b++) starts[b + 1] = (starts[b + 1] as number) + (starts[b] as number);
@@ -53,10 +52,11 @@ export function rankScores(scores: Float64Array, stride: number, column: number,
   const next = starts.slice(0, buckets);
   let positives = 0;
   for (let i = 0; i < n; i++) {
-    const b = keys[i] as number;
+    const x = scores[i * stride + column] as number;
+    const b = Math.floor((x - min) * scale);
     const at = next[b] as number;
     next[b] = at + 1;
-    values[at] = scores[i * stride + column] as number;
+    values[at] = x;
     const pos = isPositive(i) ? 1 : 0;
     positive[at] = pos;
     positives += pos;
