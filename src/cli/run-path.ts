@@ -9,9 +9,9 @@ import { stat } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import { CHECKPOINTS_DIR, MANIFEST_FILE, STATE_FILE } from '../checkpoint/layout.js';
 import { CkptError, fromSystemError } from '../errors.js';
+import { StandaloneCheckpointStore } from '../formats/checkpoint-dir/store.js';
 import { FsStore } from '../storage/fs-store.js';
 import type { Store } from '../storage/store.js';
-import { CheckpointFolderStore } from './store-views.js';
 
 /** A run directory. */
 export interface RunTarget {
@@ -62,8 +62,8 @@ export async function resolveTarget(dir: string, shown: string): Promise<Target>
   }
   if ((await pathKind(`${dir}/${CHECKPOINTS_DIR}`)) === 'dir') return { kind: 'run', dir, store: new FsStore(dir) };
   if ((await pathKind(`${dir}/${MANIFEST_FILE}`)) === 'file') {
-    const name = basename(dir);
-    return { kind: 'checkpoint', dir, name, store: new CheckpointFolderStore(dir, name) };
+    const store = new StandaloneCheckpointStore(dir);
+    return { kind: 'checkpoint', dir, name: store.name, store };
   }
   if ((await pathKind(`${dir}/${STATE_FILE}`)) === 'file' || (await pathKind(`${dir}/model.safetensors`)) === 'file') {
     throw new CkptError('E_INCOMPLETE', `${shown} has checkpoint files but no ${MANIFEST_FILE}: it was never committed or is being deleted`, { details: { path: shown } });

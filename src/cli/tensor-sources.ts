@@ -8,8 +8,9 @@
 import { loadCheckpoint } from '../checkpoint/load.js';
 import { CkptError } from '../errors.js';
 import { detectFormat } from '../formats/detect.js';
+import { materializeTensors } from '../formats/state-source.js';
 import { tensorsOf } from '../tensor/state-tree.js';
-import { Tensor } from '../tensor/tensor.js';
+import type { Tensor } from '../tensor/tensor.js';
 import { pathKind, resolveTarget } from './run-path.js';
 
 /** Named tensors and where they came from. */
@@ -36,23 +37,7 @@ export async function loadTensors(full: string, shown: string): Promise<LoadedTe
     return { kind: 'checkpoint', tensors: tensorsOf(state) };
   }
   const format = await detectFormat(full);
-  const source = await format.read(full);
-  const tensors = new Map<string, Tensor>();
-  for (const [name, t] of source.tensors) {
-    if (t instanceof Tensor) {
-      tensors.set(name, t);
-      continue;
-    }
-    const bytes = new Uint8Array(t.byteLength);
-    let at = 0;
-    for await (const chunk of t.chunks()) {
-      if (at + chunk.byteLength > bytes.byteLength) throw new CkptError('E_CORRUPT', `${shown}: tensor ${name} yields more than its ${t.byteLength} bytes`);
-      bytes.set(chunk, at);
-      at += chunk.byteLength;
-    }
-    if (at !== bytes.byteLength) throw new CkptError('E_CORRUPT', `${shown}: tensor ${name} yields ${at} of its ${t.byteLength} bytes`);
-    tensors.set(name, new Tensor(t.dtype, t.shape, bytes));
-  }
+  const tensors = await materializeTensors(await format.read(full));
   return { kind: format.kind, tensors };
 }
 
