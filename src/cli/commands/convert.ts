@@ -12,6 +12,7 @@ import { convertCheckpoint } from '../../formats/convert.js';
 import { bindAction, examples, type CommandDefinition } from '../command.js';
 import { byteProgress, NO_PROGRESS, type ByteProgress } from '../progress.js';
 import { formatBytes } from '../table.js';
+import type { ConvertOutput } from './format-schemas.js';
 
 export const convertCommand: CommandDefinition = {
   register(program, ctx, state) {
@@ -39,7 +40,8 @@ export const convertCommand: CommandDefinition = {
       }
       for (const w of r.warnings) c.note(`ckpt: warning: ${w}`);
       const { from, to, tensorCount, byteLength, warnings } = r;
-      c.result({ input, output, from, to, tensorCount, byteLength, warnings }, () =>
+      const doc: ConvertOutput = { input, output, from, to, tensorCount, byteLength, warnings };
+      c.result(doc, () =>
         c.print(`wrote ${output} (${to}, ${tensorCount} tensor${tensorCount === 1 ? '' : 's'}, ${formatBytes(byteLength)}) from ${input} (${from})`),
       );
     });

@@ -15,6 +15,7 @@ import { forEachNumber } from '../../tensor/values.js';
 import { bindAction, examples, type CommandDefinition } from '../command.js';
 import type { CliContext } from '../context.js';
 import { formatBytes, renderTable } from '../table.js';
+import type { InspectOutput, InspectTensorOutput } from './format-schemas.js';
 import { renderSkeleton } from './state-view.js';
 
 /** How many leading values `--tensor` shows. */
@@ -90,7 +91,7 @@ function printSummary(ctx: CliContext, path: string, s: CheckpointSummary, stats
 }
 
 /** Statistics and first values of tensor `name`; `E_NOT_FOUND` naming a few tensors that do exist. */
-async function oneTensor(format: CheckpointFormat, full: string, shown: string, summary: CheckpointSummary, name: string) {
+async function oneTensor(format: CheckpointFormat, full: string, shown: string, summary: CheckpointSummary, name: string): Promise<TensorSummary & { stats: TensorStats | null; values: number[] | null }> {
   const info: TensorSummary | undefined = summary.tensors.find((t) => t.name === name);
   const source = await format.read(full);
   const lazy = source.tensors.get(name);
@@ -128,7 +129,8 @@ export const inspectCommand: CommandDefinition = {
       const summary = await format.inspect(full);
       if (options.tensor !== undefined) {
         const t = await oneTensor(format, full, path, summary, options.tensor);
-        c.result({ path, kind: summary.kind, tensor: t }, () => {
+        const doc: InspectTensorOutput = { path, kind: summary.kind, tensor: { ...t, shape: [...t.shape] } };
+        c.result(doc, () => {
           c.print(`${c.style.bold(t.name)}  ${t.dtype}  ${shapeText(t.shape)}  ${formatBytes(t.byteLength)}  (${path}, ${summary.kind})`);
           const st = t.stats;
           if (st === null) c.print(c.style.dim(`no statistics for ${t.dtype} elements`));
@@ -139,7 +141,8 @@ export const inspectCommand: CommandDefinition = {
       }
       const stats = options.stats === true ? await statsOf(format, full) : undefined;
       const tensors = stats === undefined ? summary.tensors : summary.tensors.map((t) => ({ ...t, stats: stats.get(t.name) ?? null }));
-      c.result({ path, ...summary, tensors, tensorCount: summary.tensors.length }, () => printSummary(c, path, summary, stats));
+      const doc: InspectOutput = { path, ...summary, tensors: tensors.map((t) => ({ ...t, shape: [...t.shape] })), tensorCount: summary.tensors.length };
+      c.result(doc, () => printSummary(c, path, summary, stats));
     });
   },
 };

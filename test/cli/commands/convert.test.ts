@@ -1,7 +1,9 @@
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { convertOutputSchema } from '../../../src/cli/commands/format-schemas.js';
+import { convertCheckpoint } from '../../../src/formats/convert.js';
 import { readPth } from '../../../src/formats/pytorch/index.js';
 import { readSafetensorsFile, readSafetensorsHeader } from '../../../src/formats/safetensors/index.js';
 import { describeState } from '../../formats/pytorch/describe.js';
@@ -80,7 +82,7 @@ describe('ckpt convert', () => {
     const dir = tempDir();
     const { code, out } = await run(dir, 'convert', torchFixture('ckpt'), 'ckpt.safetensors', '--json');
     expect(code).toBe(0);
-    expect(JSON.parse(out)).toEqual({ input: torchFixture('ckpt'), output: 'ckpt.safetensors', from: 'pytorch', to: 'safetensors', tensorCount: 19, byteLength: statSync(join(dir, 'ckpt.safetensors')).size, warnings: [] });
+    expect(convertOutputSchema.parse(JSON.parse(out))).toEqual({ input: torchFixture('ckpt'), output: 'ckpt.safetensors', from: 'pytorch', to: 'safetensors', tensorCount: 19, byteLength: statSync(join(dir, 'ckpt.safetensors')).size, warnings: [] });
     const { header } = await readSafetensorsFile(join(dir, 'ckpt.safetensors'));
     expect(header.entries.map((e) => e.name)).toContain('optimizer.state.0.exp_avg');
     expect(header.entries.map((e) => e.name)).toContain('model.1.num_batches_tracked');
@@ -114,6 +116,18 @@ describe('ckpt convert', () => {
     await run(dir, 'convert', 'a', 'a.safetensors');
     await run(dir, 'convert', 'a.safetensors', 'b');
     expect(JSON.parse(readFileSync(join(dir, 'b', 'manifest.json'), 'utf8'))).toMatchObject({ epoch: 3, step: 0, metrics: {}, reasons: ['ckpt convert'] });
+  });
+
+  it('convertCheckpoint reports progress: the bytes it reports add up to the total it announced', async () => {
+    const dir = tempDir();
+    for (const [from, to] of [[torchFixture('ckpt'), 'a.safetensors'], ['a.safetensors', 'b'], ['b', 'c.pth'], [legacy('overall'), 'd-dir']]) {
+      let total = -1;
+      let done = 0;
+      const r = await convertCheckpoint(resolve(dir, from), resolve(dir, to), { onStart: (n) => (total = n), onBytes: (n) => (done += n) });
+      expect(total, `${from} -> ${to}`).toBe(from.endsWith('overall.safetensors') ? 168 : 184);
+      expect(done, `${from} -> ${to}`).toBe(total);
+      expect(r.warnings).toEqual([]);
+    }
   });
 
   it('warns on stderr about what a .pth cannot hold', async () => {

@@ -6,6 +6,8 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { inspectOutputSchema, inspectTensorOutputSchema } from '../../../src/cli/commands/format-schemas.js';
+import { errorOutputSchema } from '../../../src/cli/json-schemas.js';
 import { writeSafetensorsFile } from '../../../src/formats/safetensors/index.js';
 import { Tensor } from '../../../src/tensor/tensor.js';
 import { useTempDirs } from '../../helpers/tmp.js';
@@ -175,6 +177,27 @@ describe('ckpt inspect on .pth files and checkpoint directories', () => {
     const missing = await run(dir, 'inspect', torchFixture('misc'), '--tensor', 'nope');
     expect(missing.code).toBe(1);
     expect(missing.err).toMatch(/^ckpt: error E_NOT_FOUND: [^\n]* has no tensor "nope"; it has e\.g\. [^\n]*\n$/);
+  });
+
+  it('every --json document matches its schema: each format, --stats, --tensor, errors', async () => {
+    const dir = tempDir();
+    const [first] = await makeRun(dir);
+    const ck = join('checkpoints', first ?? '');
+    await run(dir, 'convert', torchFixture('ckpt'), 'ckpt.safetensors');
+    for (const target of [torchFixture('ckpt'), torchFixture('legacy'), ck, 'ckpt.safetensors']) {
+      for (const extra of [[], ['--stats']]) {
+        const r = await run(dir, 'inspect', target, ...extra, '--json');
+        expect(r.code).toBe(0);
+        const doc = inspectOutputSchema.parse(JSON.parse(r.out));
+        expect(doc.tensorCount).toBe(doc.tensors.length);
+        if (extra.length > 0) expect(doc.tensors.every((t) => t.stats !== undefined)).toBe(true);
+      }
+    }
+    const one = await run(dir, 'inspect', 'ckpt.safetensors', '--tensor', 'model.0.weight', '--json');
+    expect(inspectTensorOutputSchema.parse(JSON.parse(one.out)).tensor.values).toHaveLength(6);
+    const bad = await run(dir, 'inspect', 'nope', '--json');
+    expect(bad.code).toBe(1);
+    expect(errorOutputSchema.parse(JSON.parse(bad.out)).error.code).toBe('E_NOT_FOUND');
   });
 
   it('a damaged checkpoint directory is E_CORRUPT before anything is parsed; one without manifest E_INCOMPLETE; a run E_WRONG_KIND', async () => {
