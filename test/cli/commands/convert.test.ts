@@ -120,7 +120,7 @@ describe('ckpt convert', () => {
 
   it('convertCheckpoint reports progress: the bytes it reports add up to the total it announced', async () => {
     const dir = tempDir();
-    for (const [from, to] of [[torchFixture('ckpt'), 'a.safetensors'], ['a.safetensors', 'b'], ['b', 'c.pth'], [legacy('overall'), 'd-dir']]) {
+    for (const [from, to] of [[torchFixture('ckpt'), 'a.safetensors'], ['a.safetensors', 'b'], ['b', 'c.pth'], [legacy('overall'), 'd-dir']] as const) {
       let total = -1;
       let done = 0;
       const r = await convertCheckpoint(resolve(dir, from), resolve(dir, to), { onStart: (n) => (total = n), onBytes: (n) => (done += n) });
