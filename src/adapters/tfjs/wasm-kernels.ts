@@ -24,15 +24,19 @@ interface Conv2DBackpropFilterAttrs {
 }
 
 /** dW[fh, fw, ci, co] = sum over b, oh, ow of x[b, oh*sh - top + fh, ow*sw - left + fw, ci] * dy[b, oh, ow, co] (NHWC). */
-export function conv2dFilterGradient(x: ArrayLike<number>, dy: ArrayLike<number>, info: tf.backend_util.Conv2DInfo): Float32Array {
+export function conv2dFilterGradient(xIn: ArrayLike<number>, dyIn: ArrayLike<number>, info: tf.backend_util.Conv2DInfo): Float32Array {
   const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels, filterHeight, filterWidth, strideHeight, strideWidth } = info;
+  const x = Float32Array.from(xIn);
+  const dy = Float32Array.from(dyIn);
   const top = info.padInfo.top;
   const left = info.padInfo.left;
   const acc = new Float64Array(filterHeight * filterWidth * inChannels * outChannels);
+  const row = new Float64Array(outChannels);
   for (let b = 0; b < batchSize; b++) {
     for (let oh = 0; oh < outHeight; oh++) {
       for (let ow = 0; ow < outWidth; ow++) {
         const dyBase = ((b * outHeight + oh) * outWidth + ow) * outChannels;
+        for (let co = 0; co < outChannels; co++) row[co] = dy[dyBase + co] as number;
         for (let fh = 0; fh < filterHeight; fh++) {
           const ih = oh * strideHeight - top + fh;
           if (ih < 0 || ih >= inHeight) continue;
@@ -40,12 +44,11 @@ export function conv2dFilterGradient(x: ArrayLike<number>, dy: ArrayLike<number>
             const iw = ow * strideWidth - left + fw;
             if (iw < 0 || iw >= inWidth) continue;
             const xBase = ((b * inHeight + ih) * inWidth + iw) * inChannels;
-            const wBase = (fh * filterWidth + fw) * inChannels * outChannels;
-            for (let ci = 0; ci < inChannels; ci++) {
-              const xv = x[xBase + ci] ?? 0;
+            let w = (fh * filterWidth + fw) * inChannels * outChannels;
+            for (let ci = 0; ci < inChannels; ci++, w += outChannels) {
+              const xv = x[xBase + ci] as number;
               if (xv === 0) continue;
-              const w = wBase + ci * outChannels;
-              for (let co = 0; co < outChannels; co++) acc[w + co] = (acc[w + co] ?? 0) + xv * (dy[dyBase + co] ?? 0);
+              for (let co = 0; co < outChannels; co++) acc[w + co] = (acc[w + co] as number) + xv * (row[co] as number);
             }
           }
         }
