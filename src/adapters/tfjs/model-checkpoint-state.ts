@@ -92,7 +92,7 @@ export async function restoreState(model: tf.LayersModel, state: StateValue, opt
   let optPlan: ReturnType<typeof planOptimizerLoad> | undefined;
   const notes: string[] = [];
   if (optimizer !== undefined && parsed.optimizer !== null) optPlan = planOptimizerLoad(optimizer, trainedVariables(model), parsed.optimizer);
-  else if (optimizer !== undefined) notes.push('optimizer: the checkpoint has no optimizer state');
+  else if (optimizer !== undefined) notes.push('optimizer: the checkpoint has no optimizer state (restore with { weightsOnly: true } to load the weights alone)');
   const report = mergeReports(modelPlan.report, optPlan?.report ?? { loaded: [], missing: [], unexpected: [], mismatched: [], notes });
   if (strict && !isCleanLoad(report)) throw archMismatchError(report);
   writeWeights(modelPlan.pairs);

@@ -87,3 +87,17 @@ describe('strict loading (load_state_dict semantics)', () => {
     await expect(restoreState(mlp(1), { format: 'other' })).rejects.toMatchObject({ code: 'E_WRONG_KIND' });
   });
 });
+
+describe('weights-only checkpoints', () => {
+  it('strict loading into a compiled model asks for weightsOnly; weightsOnly loads them', async () => {
+    const source = mlp(1);
+    const state = await captureState(source, { weightsOnly: true });
+    expect(state.optimizer).toBeNull();
+    const target = mlp(2);
+    target.compile({ optimizer: tf.train.adam(0.01), loss: 'categoricalCrossentropy' });
+    await expect(restoreState(target, state)).rejects.toThrow(/weightsOnly: true/);
+    const report = await restoreState(target, state, { weightsOnly: true });
+    expect(report.loaded).toHaveLength(4);
+    expect(await weightBytes(target)).toEqual(await weightBytes(source));
+  });
+});
