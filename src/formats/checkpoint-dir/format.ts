@@ -19,7 +19,7 @@ import { decodeStateFile, encodeStateFile } from '../../checkpoint/state-file.js
 import { verifyCheckpoint } from '../../checkpoint/verify.js';
 import { CkptError } from '../../errors.js';
 import { readSafetensorsHeader } from '../safetensors/read-file.js';
-import type { CheckpointFormat, CheckpointSummary, TensorSummary } from '../detect.js';
+import type { CheckpointFormat, CheckpointSummary, FormatWriteOptions, TensorSummary } from '../detect.js';
 import { materializeState, sourceFromState, type StateSource } from '../state-source.js';
 import { inferRecord } from './record.js';
 import { StandaloneCheckpointStore } from './store.js';
@@ -82,11 +82,14 @@ async function checkFree(path: string): Promise<void> {
   }
 }
 
-async function writeDir(path: string, source: StateSource): Promise<{ byteLength: number }> {
+async function writeDir(path: string, source: StateSource, options: FormatWriteOptions = {}): Promise<{ byteLength: number }> {
   const store = new StandaloneCheckpointStore(path);
   checkName(store.name);
   await checkFree(path);
   const tree = await materializeState(source);
+  // Every tensor file of a checkpoint gets {format: 'pt'}; other metadata has no place.
+  const dropped = Object.keys(source.metadata).filter((k) => !(k === 'format' && source.metadata[k] === 'pt'));
+  if (dropped.length > 0) options.onWarning?.(`a checkpoint directory keeps no file metadata; dropped ${dropped.join(', ')}`);
   const { epoch, step, metrics } = source.record ?? inferRecord(tree);
   const snapshot = snapshotState(tree);
   const stateJson = encodeStateFile({ epoch, step, metrics, skeleton: snapshot.skeleton, framework: { library: 'ckpt', version: ckptPackageVersion(), node: process.version } });
