@@ -42,13 +42,14 @@ export function listRun(catalog: Catalog, run: string, flags: LsFlags): LsOutput
     const rank = new Map(ranked.map((n, i) => [n, i]));
     ordered = [...all].sort((a, b) => (rank.get(a.name) ?? Infinity) - (rank.get(b.name) ?? Infinity));
   }
+  const folder = join(run, CHECKPOINTS_DIR); // ends with a separator; names are single path segments
   return {
     run,
     monitor,
     sort: flags.sort ?? null,
     checkpoints: ordered.map((c) => ({
       name: c.name,
-      path: join(run, CHECKPOINTS_DIR, c.name),
+      path: folder + c.name,
       epoch: c.epoch,
       step: c.step,
       metrics: { ...c.metrics },
