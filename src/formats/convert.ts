@@ -12,8 +12,20 @@
  * ```
  * @module
  */
+import { stat } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { CkptError } from '../errors.js';
 import { detectFormat, formatForOutput } from './detect.js';
 import { sourceBytes, tapSource } from './state-source.js';
+
+/** Throws `E_NOT_FOUND` unless the folder `output` goes into exists (nothing is created outside it). */
+async function checkParentFolder(output: string): Promise<void> {
+  const parent = dirname(resolve(output));
+  const s = await stat(parent).catch(() => undefined);
+  if (s?.isDirectory() !== true) {
+    throw new CkptError('E_NOT_FOUND', `the folder ${parent} for ${output} does not exist; create it first`, { details: { path: output } });
+  }
+}
 
 /** Options of {@link convertCheckpoint}. */
 export interface ConvertOptions {
@@ -41,11 +53,13 @@ export interface ConvertResult {
 /**
  * Converts `input` into `output`. Throws `E_NOT_FOUND`, `E_WRONG_KIND` or `E_UNSUPPORTED` for
  * paths it cannot use, the format's own codes for damaged input (`E_CORRUPT`, `E_BAD_ZIP`,
- * `E_UNSAFE_PICKLE`, ...), `E_SAVE_FAILED` when `output` is an existing non-empty directory.
+ * `E_UNSAFE_PICKLE`, ...), `E_SAVE_FAILED` when `output` is an existing non-empty directory,
+ * `E_NOT_FOUND` when the folder of `output` does not exist.
  */
 export async function convertCheckpoint(input: string, output: string, options: ConvertOptions = {}): Promise<ConvertResult> {
   const inFormat = await detectFormat(input);
   const outFormat = formatForOutput(output);
+  await checkParentFolder(output);
   const source = await inFormat.read(input);
   options.onStart?.(sourceBytes(source));
   const warnings: string[] = [];

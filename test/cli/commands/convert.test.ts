@@ -229,6 +229,9 @@ describe('ckpt convert', () => {
     const txt = await run(dir, 'convert', legacy('f'), 'out.txt');
     expect(txt.code).toBe(1);
     expect(txt.err).toMatch(/^ckpt: error E_UNSUPPORTED: cannot write "\.txt" files[^\n]*\n$/);
+    const noFolder = await run(dir, 'convert', legacy('f'), 'no/such/folder/out.pth');
+    expect(noFolder.code).toBe(1);
+    expect(noFolder.err).toMatch(/^ckpt: error E_NOT_FOUND: the folder [^\n]*no\/such\/folder for [^\n]*out\.pth does not exist; create it first\n$/);
     const missing = await run(dir, 'convert', 'nope.safetensors', 'out.safetensors');
     expect(missing.code).toBe(1);
     expect(missing.err).toMatch(/^ckpt: error E_NOT_FOUND: [^\n]*nope\.safetensors does not exist\n$/);
