@@ -18,8 +18,24 @@ export interface CliIO {
   cwd: string;
 }
 
+let pipeGuardInstalled = false;
+
+/**
+ * Makes a closed stdout (`ckpt ls | head`) end the process quietly with status 0 instead of an
+ * EPIPE stack trace, as Unix tools do. Installed once.
+ */
+function guardClosedPipe(): void {
+  if (pipeGuardInstalled) return;
+  pipeGuardInstalled = true;
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0);
+    throw err;
+  });
+}
+
 /** The real process's streams and environment. */
 export function processIO(): CliIO {
+  guardClosedPipe();
   return {
     stdout: (t) => void process.stdout.write(t),
     stderr: (t) => void process.stderr.write(t),
