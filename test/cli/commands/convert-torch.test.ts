@@ -12,7 +12,10 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeWithPython, runPython } from '../../helpers/python.js';
 import type { Description } from '../../formats/pytorch/describe.js';
 import { runScript, torchDescribe } from '../../formats/pytorch/python.js';
-import { ckpt } from './run-fixture.js';
+import { loadCheckpoint } from '../../../src/checkpoint/load.js';
+import { FsStore } from '../../../src/storage/fs-store.js';
+import { describeState } from '../../formats/pytorch/describe.js';
+import { ckpt, makeRun } from './run-fixture.js';
 
 describeWithPython(['torch'], 'ckpt convert with torch 1.13', () => {
   let dir = '';
@@ -46,6 +49,15 @@ describeWithPython(['torch'], 'ckpt convert with torch 1.13', () => {
       expect(got[corpus.length + i], `${basename(f)} via .safetensors`).toEqual(expected[i]);
     }
   }, 120_000);
+
+  it('a checkpoint the manager saved becomes a .pth that torch.load reads as the saved state tree', async () => {
+    const run = join(dir, 'run');
+    const [name] = await makeRun(run);
+    const ck = join(run, 'checkpoints', name ?? '');
+    expect((await ckpt(dir, 'convert', ck, 'managed.pth')).code).toBe(0);
+    const { state } = await loadCheckpoint(new FsStore(run), name ?? '');
+    expect(torchDescribe([join(dir, 'managed.pth')])).toEqual([JSON.parse(JSON.stringify(describeState(state)))]);
+  });
 
   it('the .safetensors of a torch checkpoint holds every tensor under its dotted path, readable without ckpt', async () => {
     const seed = join(dir, 'seed.pt');
