@@ -13,7 +13,7 @@
  * ```
  * @module
  */
-import { CkptError } from '../errors.js';
+import { CkptError, isCkptError } from '../errors.js';
 import { flattenState, unflattenState, type Skeleton, type StateValue } from '../tensor/state-tree.js';
 import { Tensor } from '../tensor/tensor.js';
 import type { LazyTensor } from './safetensors/types.js';
@@ -76,7 +76,13 @@ export async function materializeTensors(source: StateSource): Promise<Map<strin
 export async function materializeState(source: StateSource): Promise<StateValue> {
   const tensors = await materializeTensors(source);
   if (source.skeleton === undefined) return tensors;
-  const tree = unflattenState(tensors, source.skeleton);
+  let tree: StateValue;
+  try {
+    tree = unflattenState(tensors, source.skeleton);
+  } catch (err) {
+    if (!isCkptError(err, 'E_NOT_FOUND') && !isCkptError(err, 'E_STATE_TREE')) throw err;
+    throw new CkptError('E_CORRUPT', `the state skeleton does not fit the tensors: ${err.message}`, { cause: err });
+  }
   // Every tensor must have its place: one the skeleton does not mention would be silently dropped.
   const placed = new Set(flattenState(tree).tensors.values());
   const lost = [...tensors].find(([, t]) => !placed.has(t));

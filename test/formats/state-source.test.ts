@@ -54,6 +54,12 @@ describe('state sources', () => {
     await expect(materializeState(source)).rejects.toMatchObject({ code: 'E_CORRUPT', message: expect.stringContaining('extra') as string });
   });
 
+  it('a skeleton naming a tensor that is not there, or malformed, is E_CORRUPT', async () => {
+    const t = Tensor.from('F32', [1], [1]);
+    await expect(materializeState({ tensors: new Map([['a', t]]), skeleton: { a: { $tensor: 'b' } }, metadata: {} })).rejects.toMatchObject({ code: 'E_CORRUPT' });
+    await expect(materializeState({ tensors: new Map([['a', t]]), skeleton: { a: { $nope: 1 } }, metadata: {} })).rejects.toMatchObject({ code: 'E_CORRUPT' });
+  });
+
   it('tapSource counts every byte once, and hands back tensors in memory without copying', async () => {
     const t = Tensor.from('F64', [4], [1, 2, 3, 4]);
     const source = sourceFromState({ a: t, b: Tensor.from('U8', [3], [1, 2, 3]) });
