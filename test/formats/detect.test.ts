@@ -68,6 +68,7 @@ describe('formatForOutput', () => {
     expect(formatForOutput('model.PTH').kind).toBe('pytorch');
     expect(formatForOutput('pytorch_model.bin').kind).toBe('pytorch');
     expect(formatForOutput('model.pt').kind).toBe('pytorch');
+    expect(formatForOutput('lightning/last.ckpt').kind).toBe('pytorch');
     expect(formatForOutput('out/epoch=0007-val_acc=0.9722').kind).toBe('checkpoint');
     expect(formatForOutput('imported').kind).toBe('checkpoint');
     expect(formatForOutput('imported.v2/').kind).toBe('checkpoint');

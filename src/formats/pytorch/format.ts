@@ -1,5 +1,5 @@
 /**
- * PyTorch files (`.pth`, `.pt`, `.bin`: the `torch.save` zip layout, or the legacy pre-1.6
+ * PyTorch files (`.pth`, `.pt`, `.bin`, Lightning's `.ckpt`: the `torch.save` zip layout, or the legacy pre-1.6
  * pickle stream, read only) as a {@link CheckpointFormat}. The whole saved object is the state
  * tree: tensors under their dotted paths, everything else in the skeleton. Nothing in the file
  * is ever executed (see `read.ts`).
@@ -22,10 +22,10 @@ import { writePth } from './write.js';
 /** Metadata of a source read from a `.pth`: its tensors are PyTorch tensors (as Hugging Face's `save_file` records). */
 const PT_METADATA: Readonly<Record<string, string>> = { format: 'pt' };
 
-/** File extensions that pick this format for output. */
-const EXTENSIONS = ['.pth', '.pt', '.bin'];
+/** File extensions that pick this format for output (`.ckpt`: PyTorch Lightning's torch.save files). */
+const EXTENSIONS = ['.pth', '.pt', '.bin', '.ckpt'];
 /** Extensions that claim a file even when its first bytes are not torch's (then reading says what is wrong); `.bin` is too generic. */
-const CLAIMED_EXTENSIONS = ['.pth', '.pt'];
+const CLAIMED_EXTENSIONS = ['.pth', '.pt', '.ckpt'];
 
 /** `PK\x03\x04` (zip, torch >= 1.6) or `\x80\x02` (pickle protocol 2, the legacy layout). */
 function hasTorchMagic(probe: PathProbe): boolean {
