@@ -12,7 +12,9 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeWithPython, runPython } from '../../helpers/python.js';
 import type { Description } from '../../formats/pytorch/describe.js';
 import { runScript, torchDescribe } from '../../formats/pytorch/python.js';
+import { fileURLToPath } from 'node:url';
 import { loadCheckpoint } from '../../../src/checkpoint/load.js';
+import { readSafetensorsFile, writeSafetensorsFile } from '../../../src/formats/safetensors/index.js';
 import { FsStore } from '../../../src/storage/fs-store.js';
 import { describeState } from '../../formats/pytorch/describe.js';
 import { ckpt, makeRun } from './run-fixture.js';
@@ -49,6 +51,19 @@ describeWithPython(['torch'], 'ckpt convert with torch 1.13', () => {
       expect(got[corpus.length + i], `${basename(f)} via .safetensors`).toEqual(expected[i]);
     }
   }, 120_000);
+
+  it('a plain safetensors file becomes a .pth that torch.load returns as a flat dict of its tensors, in file order', async () => {
+    const overall = fileURLToPath(new URL('../../fixtures/safetensors-legacy/overall.safetensors', import.meta.url));
+    expect((await ckpt(dir, 'convert', overall, 'torch-dtypes.safetensors')).code).toBe(0);
+    // U16/U32 have no torch 1.13 dtype, so take the file of the seven others.
+    const plainFile = join(dir, 'plain.safetensors');
+    const { tensors } = await readSafetensorsFile(join(dir, 'torch-dtypes.safetensors'));
+    await writeSafetensorsFile(plainFile, new Map([...tensors].filter(([, t]) => t.dtype !== 'U16' && t.dtype !== 'U32')));
+    expect((await ckpt(dir, 'convert', plainFile, 'plain.pth')).code).toBe(0);
+    const names = (await readSafetensorsFile(plainFile)).header.entries.map((e) => e.name);
+    const [got] = torchDescribe([join(dir, 'plain.pth')]);
+    expect(got).toEqual({ dict: names.map((n) => [{ str: n }, describeState(tensors.get(n) ?? null)]) });
+  });
 
   it('a checkpoint the manager saved becomes a .pth that torch.load reads as the saved state tree', async () => {
     const run = join(dir, 'run');
