@@ -97,7 +97,7 @@ export abstract class ConfusionMetric<V> implements Metric<ClassificationBatch, 
   }
 
   state(): MetricState {
-    return { kind: this.kind, version: 1, options: jsonOptions(this.stateOptions()), data: { counts: Array.from(this.counts.counts) } };
+    return { kind: this.kind, version: 1, options: jsonOptions(this.stateOptions()), data: { counts: Array.from(this.counts.counts) }, reductions: { counts: 'sum' } };
   }
 
   /** Adds a state (from {@link state}) of a metric with the same kind and options. */

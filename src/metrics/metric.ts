@@ -7,9 +7,17 @@
  * @module
  */
 import { CkptError } from '../errors.js';
+import { ExactSum } from './exact-sum.js';
 
 /** JSON values (as stored in metric states). */
 export type MetricJson = string | number | boolean | null | MetricJson[] | { [key: string]: MetricJson };
+
+/**
+ * How a state field merges (torchmetrics' `dist_reduce_fx`): `sum` of integers, `max`, `cat`
+ * (concatenation of arrays; the metric's value does not depend on the order), `exact-sum` (an
+ * {@link ExactSum} state: exact addition), `same` (must be equal, e.g. a tag).
+ */
+export type Reduction = 'sum' | 'max' | 'cat' | 'exact-sum' | 'same';
 
 /** The serialised state of one metric: its kind, the options it was built with, and its data. */
 export interface MetricState {
@@ -21,6 +29,8 @@ export interface MetricState {
   options: { [key: string]: MetricJson };
   /** The accumulated state (counts, exact sums, kept scores). */
   data: { [key: string]: MetricJson };
+  /** How each field of `data` merges, so any reader can merge states without the metric's code. */
+  reductions: { [key: string]: Reduction };
 }
 
 /** A metric computed over a stream of batches. */
@@ -56,4 +66,49 @@ export function checkSameOptions(a: MetricState, b: MetricState): void {
   if (a.kind !== b.kind || JSON.stringify(a.options) !== JSON.stringify(b.options)) {
     throw new CkptError('E_INVALID_ARGUMENT', `cannot merge ${b.kind} ${JSON.stringify(b.options)} into ${a.kind} ${JSON.stringify(a.options)}`);
   }
+}
+
+function mergeField(field: string, how: Reduction, a: MetricJson | undefined, b: MetricJson | undefined): MetricJson | undefined {
+  if (a === undefined || b === undefined) {
+    if (how === 'cat' || a === b) return a ?? b;
+    throw new CkptError('E_INVALID_ARGUMENT', `cannot merge states: ${field} is missing on one side`);
+  }
+  const bad = () => new CkptError('E_INVALID_ARGUMENT', `cannot merge states: ${field} does not fit its reduction ${how}`);
+  switch (how) {
+    case 'sum':
+      if (typeof a === 'number' && typeof b === 'number') return a + b;
+      if (Array.isArray(a) && Array.isArray(b) && a.length === b.length) return a.map((x, i) => (x as number) + (b[i] as number));
+      throw bad();
+    case 'max':
+      if (typeof a === 'number' && typeof b === 'number') return Math.max(a, b);
+      throw bad();
+    case 'cat':
+      if (Array.isArray(a) && Array.isArray(b)) return [...a, ...b];
+      throw bad();
+    case 'exact-sum': {
+      if (typeof a !== 'string' || typeof b !== 'string') throw bad();
+      const sum = ExactSum.fromState(a);
+      sum.merge(ExactSum.fromState(b));
+      return sum.state();
+    }
+    case 'same':
+      if (JSON.stringify(a) === JSON.stringify(b)) return a;
+      throw bad();
+  }
+}
+
+/**
+ * Merges two states of the same metric by their declared reductions, without the metric's code
+ * (e.g. states gathered from several evaluation workers). `metricFromState(mergeMetricStates(a, b))`
+ * computes exactly what merging the two metrics computes.
+ */
+export function mergeMetricStates(a: MetricState, b: MetricState): MetricState {
+  checkSameOptions(a, b);
+  if (JSON.stringify(a.reductions) !== JSON.stringify(b.reductions)) throw new CkptError('E_INVALID_ARGUMENT', 'cannot merge states with different reductions');
+  const data: { [key: string]: MetricJson } = {};
+  for (const [field, how] of Object.entries(a.reductions)) {
+    const v = mergeField(field, how, a.data[field], b.data[field]);
+    if (v !== undefined) data[field] = v;
+  }
+  return { kind: a.kind, version: 1, options: a.options, data, reductions: a.reductions };
 }

@@ -10,8 +10,14 @@
  * ```
  * @module
  */
-import { checkState, type MetricJson, type Metric, type MetricState } from './metric.js';
+import { checkState, type MetricJson, type Metric, type MetricState, type Reduction } from './metric.js';
 import { RegressionMetrics, type RegressionBatch, type RegressionMetricName } from './regression.js';
+
+/** How the fields of a regression state merge. */
+const REGRESSION_REDUCTIONS: { [key: string]: Reduction } = {
+  kind: 'same', n: 'sum', sumSq: 'exact-sum', sumD: 'exact-sum', sumD2: 'exact-sum', sumY: 'exact-sum', sumY2: 'exact-sum',
+  sumAbs: 'exact-sum', sumApe: 'exact-sum', maxAbs: 'max', absErrors: 'cat',
+};
 
 /** Base of the single regression metrics. */
 export abstract class RegressionMetric implements Metric<RegressionBatch, number> {
@@ -43,7 +49,7 @@ export abstract class RegressionMetric implements Metric<RegressionBatch, number
   }
 
   state(): MetricState {
-    return { kind: this.name, version: 1, options: {}, data: this.metrics.state() as unknown as { [key: string]: MetricJson } };
+    return { kind: this.name, version: 1, options: {}, data: this.metrics.state() as unknown as { [key: string]: MetricJson }, reductions: REGRESSION_REDUCTIONS };
   }
 
   /** Adds a state (from {@link state}) of the same metric. */

@@ -15,7 +15,7 @@ import { CkptError } from '../errors.js';
 import { checkNumClasses, normalizeBatch, type ClassificationBatch } from './batch.js';
 import { Float64Buffer, Int32Buffer } from './buffer.js';
 import { ExactSum } from './exact-sum.js';
-import { checkSameOptions, checkState, type MetricJson, type Metric, type MetricState } from './metric.js';
+import { checkSameOptions, checkState, type MetricJson, type Metric, type MetricState, type Reduction } from './metric.js';
 import { forEachLogLoss, topKHits } from './probabilistic.js';
 import { averagePrecisionRanked, ovrRanking, rankScores, rocAucRanked, type RankedScores } from './ranking.js';
 import type { Scores } from './input.js';
@@ -55,6 +55,7 @@ abstract class ScoreMetric<O extends ScoreMetricOptions> implements Metric<Class
   protected abstract add(yTrue: Int32Array, scores: Scores): void;
   protected abstract value(): number;
   protected abstract data(): { [key: string]: MetricJson };
+  protected abstract reductions(): { [key: string]: Reduction };
   protected abstract addData(data: { [key: string]: MetricJson }): void;
   protected abstract clear(): void;
 
@@ -82,7 +83,7 @@ abstract class ScoreMetric<O extends ScoreMetricOptions> implements Metric<Class
   }
 
   state(): MetricState {
-    return { kind: this.kind, version: 1, options: JSON.parse(JSON.stringify(this.options)) as MetricState['options'], data: { n: this.n, ...this.data() } };
+    return { kind: this.kind, version: 1, options: JSON.parse(JSON.stringify(this.options)) as MetricState['options'], data: { n: this.n, ...this.data() }, reductions: { n: 'sum', ...this.reductions() } };
   }
 
   /** Adds a state (from {@link state}) of a metric with the same kind and options. */
@@ -119,6 +120,7 @@ export class TopKAccuracy extends ScoreMetric<TopKOptions> {
   }
   protected value(): number { return this.hits / this.n; }
   protected data(): { [key: string]: MetricJson } { return { hits: this.hits }; }
+  protected reductions(): { [key: string]: Reduction } { return { hits: 'sum' }; }
   protected addData(d: { [key: string]: MetricJson }): void { this.hits += count(d.hits, 'hits'); }
   protected clear(): void { this.hits = 0; }
 }
@@ -140,6 +142,7 @@ export class LogLoss extends ScoreMetric<ScoreMetricOptions> {
   }
   protected value(): number { return this.sum.mean(this.n); }
   protected data(): { [key: string]: MetricJson } { return { sum: this.sum.state() }; }
+  protected reductions(): { [key: string]: Reduction } { return { sum: 'exact-sum' }; }
   protected addData(d: { [key: string]: MetricJson }): void {
     if (typeof d.sum !== 'string') throw new CkptError('E_INVALID_ARGUMENT', 'log_loss state: sum must be a string');
     this.sum.merge(ExactSum.fromState(d.sum));
@@ -162,6 +165,9 @@ abstract class RankingMetric<O extends ScoreMetricOptions> extends ScoreMetric<O
   }
   protected data(): { [key: string]: MetricJson } {
     return { labels: Array.from(this.labels.view()), scores: Array.from(this.scores.view()) };
+  }
+  protected reductions(): { [key: string]: Reduction } {
+    return { labels: 'cat', scores: 'cat' };
   }
   protected addData(d: { [key: string]: MetricJson }): void {
     const labels = numbers(d.labels, 'labels');

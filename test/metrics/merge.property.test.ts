@@ -1,12 +1,13 @@
 /**
  * Property: for any data and any split of it into batches, the metrics of the merged per-batch
- * states (serialised to JSON and back, merged in any order) are exactly the one-shot metrics.
+ * states (serialised to JSON and back, merged in any order, by the metric or by the states'
+ * declared reductions alone) are exactly the one-shot metrics.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  AveragePrecision, ClassificationMetrics, F1Score, LogLoss, R2Score, RegressionMetrics, RocAuc, metricFromState,
-  type ClassificationBatch,
+  AveragePrecision, ClassificationMetrics, F1Score, LogLoss, MedianAbsoluteError, R2Score, RegressionMetrics, RocAuc, mergeMetricStates,
+  metricFromState, type ClassificationBatch, type MetricState,
 } from '../../src/metrics/index.js';
 
 const roundTrip = <T>(v: T): unknown => JSON.parse(JSON.stringify(v));
@@ -81,6 +82,12 @@ describe('merging states of any split equals the one-shot result', () => {
           return m.compute();
         });
         expect(merged).toEqual(oneShot);
+        // The same, merging only the JSON states by their declared reductions.
+        const byReductions = make().map((_, j) => {
+          const states = pieces.map(([a, b]) => roundTrip(make()[j]?.update(batchOf(k, rows.slice(a, b))).state()) as MetricState);
+          return metricFromState(states.reduce((x, y) => mergeMetricStates(x, y))).compute();
+        });
+        expect(byReductions).toEqual(oneShot);
       }),
       { numRuns: 100 },
     );
@@ -111,6 +118,8 @@ describe('merging states of any split equals the one-shot result', () => {
           const r2 = new R2Score();
           for (const [a, b] of parts(pairs.length, cuts)) r2.merge(new R2Score().update({ yTrue: yTrue.slice(a, b), yPred: yPred.slice(a, b) }));
           expect(Object.is(r2.compute(), oneShot.r2) || (Number.isNaN(r2.compute()) && Number.isNaN(oneShot.r2))).toBe(true);
+          const medianStates = parts(pairs.length, cuts).map(([a, b]) => roundTrip(new MedianAbsoluteError().update({ yTrue: yTrue.slice(a, b), yPred: yPred.slice(a, b) }).state()) as MetricState);
+          expect(metricFromState(shuffled(medianStates, order).reduce((x, y) => mergeMetricStates(x, y))).compute()).toBe(oneShot.median_absolute_error);
         },
       ),
       { numRuns: 200 },
