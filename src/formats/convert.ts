@@ -4,6 +4,13 @@
  * travels; the output's name picks its format (see `formatForOutput`), and it is written
  * atomically: a failed conversion leaves an existing output untouched and no temp files.
  *
+ * What does not survive (each reported as a warning where it applies): safetensors
+ * `__metadata__` other than `format` in a `.pth` or a checkpoint directory; a checkpoint's epoch,
+ * step and metrics in a `.pth` unless the tree holds them; the manifest's time and save reasons
+ * (a new checkpoint directory gets `ckpt convert`); torch-side facts the state tree does not
+ * model (Parameter vs tensor, `requires_grad`, storage shared between different views, strides).
+ * Dtypes torch 1.13 lacks (U16/U32/U64, FP8) cannot go into a `.pth` (`E_UNSUPPORTED`).
+ *
  * @example
  * ```ts
  * import { convertCheckpoint } from 'ckpt';
