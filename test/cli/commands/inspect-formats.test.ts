@@ -2,7 +2,7 @@
  * `ckpt inspect` on every format: `.pth` (with its non-tensor state), checkpoint directories
  * (record, verified before reading), `--stats`, `--tensor` and their JSON, and the errors.
  */
-import { rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -11,6 +11,7 @@ import { errorOutputSchema } from '../../../src/cli/json-schemas.js';
 import { writeSafetensorsFile } from '../../../src/formats/safetensors/index.js';
 import { Tensor } from '../../../src/tensor/tensor.js';
 import { useTempDirs } from '../../helpers/tmp.js';
+import { pk, str, torchZip } from '../../formats/pytorch/hostile.js';
 import { ckpt as run, flipByte, makeRun } from './run-fixture.js';
 
 const torchFixture = (name: string) => fileURLToPath(new URL(`../../fixtures/torch-1.13/${name}.pt`, import.meta.url));
@@ -198,6 +199,23 @@ describe('ckpt inspect on .pth files and checkpoint directories', () => {
     const bad = await run(dir, 'inspect', 'nope', '--json');
     expect(bad.code).toBe(1);
     expect(errorOutputSchema.parse(JSON.parse(bad.out)).error.code).toBe('E_NOT_FOUND');
+  });
+
+  it('a hostile .pth is E_UNSAFE_PICKLE for inspect and convert, and its payload never runs', async () => {
+    const dir = tempDir();
+    const marker = join(dir, 'pwned');
+    const pickle = pk(0x80, 2, 'cos\nsystem\n', str(`touch ${marker}`), 0x85, 'R.');
+    writeFileSync(join(dir, 'evil.pth'), torchZip(pickle));
+    writeFileSync(join(dir, 'evil-legacy.pt'), pickle);
+    for (const file of ['evil.pth', 'evil-legacy.pt']) {
+      for (const argv of [['inspect', file], ['inspect', file, '--stats'], ['convert', file, 'out.safetensors'], ['convert', file, 'out-dir']]) {
+        const r = await run(dir, ...argv);
+        expect(r.code, argv.join(' ')).toBe(1);
+        expect(r.err, argv.join(' ')).toMatch(/^ckpt: error E_UNSAFE_PICKLE: [^\n]*os[^\n]*system[^\n]*\n$/);
+      }
+    }
+    expect(existsSync(marker)).toBe(false);
+    expect(readdirSync(dir).sort()).toEqual(['evil-legacy.pt', 'evil.pth']);
   });
 
   it('a damaged checkpoint directory is E_CORRUPT before anything is parsed; one without manifest E_INCOMPLETE; a run E_WRONG_KIND', async () => {
