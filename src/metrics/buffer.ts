@@ -37,8 +37,8 @@ export class Float64Buffer {
 
   private reserve(n: number): void {
     if (n <= this.data.length) return;
-    let cap = this.data.length;
-    while (cap < n) cap *= 2;
+    // Double (amortised O(1) appends), but never allocate more than twice what is needed.
+    const cap = Math.max(n, 2 * this.data.length);
     const next = new Float64Array(cap);
     next.set(this.view());
     this.data = next;
@@ -62,8 +62,7 @@ export class Int32Buffer {
   /** Appends every value of `values`. */
   push(values: ArrayLike<number>): void {
     if (this.size + values.length > this.data.length) {
-      let cap = this.data.length;
-      while (cap < this.size + values.length) cap *= 2;
+      const cap = Math.max(this.size + values.length, 2 * this.data.length);
       const next = new Int32Array(cap);
       next.set(this.view());
       this.data = next;
