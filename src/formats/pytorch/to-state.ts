@@ -1,6 +1,7 @@
 /**
  * Converts unpickled values into a ckpt state tree. Python dicts with only string keys become
- * plain objects, other dicts become `Map`s (int keys survive), `OrderedDict` stays an
+ * plain objects, unless a key is integer-like (`"10"`), which objects would reorder; other dicts
+ * become `Map`s (int keys survive, order kept), `OrderedDict` stays an
  * `OrderedDict` (attributes such as `_metadata` in `.attributes`), tuples become `Tuple`s, sets
  * become arrays, `bytes` become `Uint8Array`, complex numbers `{real, imag}`, dtype objects the
  * string `"torch.float32"` etc. Objects shared in the pickle stay shared; cycles are refused.
@@ -12,6 +13,11 @@ import { OrderedDict, Tuple, type StateObject, type StateValue } from '../../ten
 import type { Tensor } from '../../tensor/tensor.js';
 import { describe } from './pickle/globals.js';
 import { PyComplex, PyDict, PyGlobal, PyList, PyTuple, StorageRef, TensorRef, type PyValue } from './pickle/values.js';
+
+/** True for a string that JavaScript objects order as an integer index (`"0"`, `"42"`, not `"01"`). */
+function isArrayIndexKey(k: string): boolean {
+  return /^(0|[1-9]\d{0,9})$/.test(k) && Number(k) < 2 ** 32 - 1;
+}
 
 function setOwn(obj: StateObject, key: string, value: StateValue): void {
   if (key === '__proto__') Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
@@ -55,7 +61,10 @@ export function toStateValue(root: PyValue, tensor: (ref: TensorRef) => Tensor, 
       }
       return od;
     }
-    if ([...d.map.keys()].every((k) => typeof k === 'string')) {
+    const keys = [...d.map.keys()];
+    // A plain object only when it keeps the dict's order: JavaScript enumerates integer-like
+    // keys ("2", "10") first and ascending, so a dict holding them stays a Map.
+    if (keys.every((k) => typeof k === 'string' && !isArrayIndexKey(k))) {
       const obj: StateObject = {};
       for (const [k, x] of d.map) setOwn(obj, k as string, visit(x, depth + 1));
       return obj;
