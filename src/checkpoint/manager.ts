@@ -21,9 +21,11 @@ import { serializeSafetensors } from '../formats/safetensors/index.js';
 import { FsStore } from '../storage/fs-store.js';
 import type { Store } from '../storage/store.js';
 import type { StateValue } from '../tensor/state-tree.js';
+import type { RunLog } from '../tracking/run-log.js';
 import { infoOf, readCatalog, sweepRun, type CheckpointInfo } from './catalog.js';
 import { commitCheckpoint } from './commit.js';
 import { loadCheckpoint, type LoadedCheckpoint } from './load.js';
+import { bestMetrics, openManagerLog } from './metrics-log.js';
 import { acquireRunLock, type RunLock } from './lock.js';
 import { DEFAULT_NAME_TEMPLATE, renderCheckpointName, uniqueName } from './naming.js';
 import { resolveOptions, type CheckpointManagerOptions, type ResolvedOptions } from './options.js';
@@ -32,7 +34,8 @@ import { bestCheckpoint, compareOldestFirst, latestCheckpoint, rankByMetric } fr
 import { planRetention } from './policies/plan-retention.js';
 import { executeRetention, protectedCheckpoints } from './retention.js';
 import type { CheckpointRecord, SaveTrigger, StepRecord } from './policies/types.js';
-import { ensureRunInfo, ckptPackageVersion, type RunInfo } from './run-info.js';
+import { ensureRunInfo, ckptPackageVersion, writeRunInfo, type RunInfo } from './run-info.js';
+import { reconcileCheckpointing } from './run-record.js';
 import { installSignalHandlers, type SignalOptions } from './signals.js';
 import { snapshotState, StagingBuffer } from './snapshot.js';
 import { encodeStateFile } from './state-file.js';
@@ -78,6 +81,14 @@ export type SaveResult =
     }
   | { readonly saved: false; readonly reasons: readonly string[] };
 
+/** Options of {@link CheckpointManager.close}. */
+export interface CloseOptions {
+  /** More final metrics for the run log (e.g. `test_accuracy`), beside the best checkpoint's `best_<metric>`. Default: none. */
+  finalMetrics?: Readonly<Record<string, number>>;
+  /** Outcome recorded in TensorBoard's HParams tab. Default: `failure` after an interrupt (`beginShutdown`), else `success`. */
+  status?: 'success' | 'failure';
+}
+
 /** Which checkpoint to restore: `latest`, `best`, a name, or a step. */
 export type RestoreSelector = 'latest' | 'best' | string | number;
 
@@ -92,21 +103,43 @@ export class CheckpointManager {
   private closed = false;
   private removeSignalHandlers: (() => void) | undefined;
   private shutdownReason: string | undefined;
-  /** Name of the checkpoint this run restored (protected from retention). */
-  resumedFrom: string | undefined;
+  private info: RunInfo;
 
   private constructor(
     /** Where the checkpoints are. */
     readonly store: Store,
     private readonly o: ResolvedOptions,
     private readonly lock: RunLock,
-    /** The run's provenance (`run.json`). */
-    readonly runInfo: RunInfo,
+    runInfo: RunInfo,
     checkpoints: readonly CheckpointInfo[],
     /** Folders without a valid manifest that were kept for inspection: their names are taken. */
     private readonly takenNames: readonly string[],
+    private readonly runLog: RunLog | undefined,
   ) {
     this.checkpoints = [...checkpoints];
+    this.info = runInfo;
+  }
+
+  /**
+   * The run's metrics logs (`metrics.jsonl` + TensorBoard), written by every `save()`; log extra
+   * metrics (per-batch loss, ...) here and they land in the same files. `undefined` with `log: false`
+   * or a store without a directory. Closed by `close()`: do not close it yourself.
+   */
+  get log(): RunLog | undefined {
+    return this.runLog;
+  }
+
+  /** The run's provenance and bookkeeping (`run.json`), as last written. */
+  get runInfo(): RunInfo {
+    return this.info;
+  }
+
+  /**
+   * Name of the checkpoint this run last restored, recorded in `run.json` so that it survives
+   * restarts; retention (here and in `ckpt prune`) never deletes it while it exists.
+   */
+  get resumedFrom(): string | undefined {
+    return this.info.resumedFrom;
   }
 
   /**
@@ -122,12 +155,24 @@ export class CheckpointManager {
     try {
       await sweepRun(store);
       const { checkpoints, incomplete } = await readCatalog(store);
-      const runInfo = await ensureRunInfo(store, {
+      let runInfo = await ensureRunInfo(store, {
         now: o.now,
         ...(options.hparams === undefined ? {} : { hparams: options.hparams }),
         ...(options.gitCwd === undefined ? {} : { cwd: options.gitCwd }),
       });
-      return new CheckpointManager(store, o, lock, runInfo, checkpoints, [...incomplete.keys()]);
+      const change = reconcileCheckpointing(runInfo.checkpointing, o);
+      if (change !== undefined) {
+        if (change.warning !== undefined) o.onWarning(change.warning);
+        runInfo = { ...runInfo, checkpointing: change.next };
+        await writeRunInfo(store, runInfo);
+      }
+      const runLog = await openManagerLog(store, {
+        enabled: options.log,
+        hparams: options.hparams ?? runInfo.hparams,
+        resumedFromStep: latestCheckpoint(checkpoints)?.step,
+        now: o.now,
+      });
+      return new CheckpointManager(store, o, lock, runInfo, checkpoints, [...incomplete.keys()], runLog);
     } catch (err) {
       await lock.release().catch(() => undefined);
       throw err;
@@ -159,6 +204,10 @@ export class CheckpointManager {
       if (this.o.monitor !== undefined) requireMetric(current, this.o.monitor, 'save');
       const visible = this.pending === undefined ? this.checkpoints : [...this.checkpoints, this.pending];
       decision = this.o.savePolicy.decide({ current, history: this.history, checkpoints: visible });
+    }
+    if (this.runLog !== undefined) {
+      this.runLog.log({ step: current.step, epoch: current.epoch, metrics: current.metrics });
+      await this.runLog.flush();
     }
     this.history.push(current);
     if (this.history.length > this.o.historyLimit) this.history.splice(0, this.history.length - this.o.historyLimit);
@@ -233,7 +282,11 @@ export class CheckpointManager {
       try {
         const loaded = await loadCheckpoint(this.store, c.name);
         if (bad.length > 0) this.o.onWarning(`restore('${selector}'): ${bad.join('; ')}; restored "${c.name}" (epoch ${c.epoch}, step ${c.step}) instead`);
-        this.resumedFrom = c.name;
+        if (this.info.resumedFrom !== c.name) {
+          const next = { ...this.info, resumedFrom: c.name };
+          await writeRunInfo(this.store, next);
+          this.info = next;
+        }
         return loaded;
       } catch (err) {
         if (!fallback || !(isCkptError(err, 'E_CORRUPT') || isCkptError(err, 'E_INCOMPLETE'))) throw err;
@@ -296,15 +349,27 @@ export class CheckpointManager {
     this.shutdownReason ??= reason;
   }
 
-  /** Waits for the background write, releases the lock and the staging memory. Throws a pending write error. Idempotent. */
-  async close(): Promise<void> {
+  /**
+   * Waits for the background write, closes the run log (final metrics: the best checkpoint's as
+   * `best_<metric>`, plus `options.finalMetrics`), releases the lock and the staging memory.
+   * Throws a pending write error (or a log error). Idempotent.
+   */
+  async close(options: CloseOptions = {}): Promise<void> {
     if (this.closed) return;
     await this.settle();
     this.closed = true;
     this.removeSignalHandlers?.();
     this.staging.release();
+    let logError: unknown;
+    try {
+      const status = options.status ?? (this.shutdownReason === undefined && this.failure === undefined ? 'success' : 'failure');
+      await this.runLog?.close({ finalMetrics: { ...bestMetrics(this.best()), ...options.finalMetrics }, status });
+    } catch (err) {
+      logError = err;
+    }
     await this.lock.release();
     this.throwFailure();
+    if (logError !== undefined) throw logError;
   }
 
   private stepRecord(r: SaveRequest): StepRecord {

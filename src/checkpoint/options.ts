@@ -59,6 +59,17 @@ export interface CheckpointManagerOptions {
   savePolicies?: readonly SavePolicy[];
   /** Explicit retention policies (the union is kept); override every convenience retention option. Default: built from the options. */
   retentionPolicies?: readonly RetentionPolicy[];
+  /**
+   * Write the run's metrics logs (`manager.log`): `metrics.jsonl` and a TensorBoard event file in the
+   * run directory, with `hparams` in TensorBoard's HParams tab. Every `save()` logs its step, epoch
+   * and metrics (saved or not) and flushes both files; `close()` adds the best checkpoint's metrics
+   * as `best_<metric>`. Log more (e.g. per-batch loss) with `manager.log.log(...)`.
+   * A run that already has checkpoints is taken to resume from its latest: its TensorBoard session
+   * starts after that step, so scalars an interrupted attempt logged past it are hidden.
+   * Default: true with a filesystem store (the default store); false with other stores, which have
+   * no directory (`true` there is `E_INVALID_ARGUMENT`).
+   */
+  log?: boolean;
   /** Write in the background: `save()` returns once tensors are copied. Default: true. */
   async?: boolean;
   /** Where checkpoints go. Default: an `FsStore` on the run directory. */
@@ -97,6 +108,8 @@ export interface ResolvedOptions {
   readonly monitor: string | undefined;
   readonly mode: MetricMode;
   readonly savePolicy: SavePolicy;
+  /** Names of the save policies `savePolicy` combines (recorded in `run.json`). */
+  readonly savePolicyNames: readonly string[];
   readonly retentionPolicies: readonly RetentionPolicy[];
   readonly filename: string;
   readonly async: boolean;
@@ -153,6 +166,7 @@ export function resolveOptions(o: CheckpointManagerOptions): ResolvedOptions {
     monitor,
     mode,
     savePolicy: anyOf(...save),
+    savePolicyNames: save.map((p) => p.name),
     retentionPolicies: retention,
     filename,
     async: o.async ?? true,

@@ -12,6 +12,7 @@ import { inferMode } from './options.js';
 import type { MetricMode } from './policies/metric.js';
 import { bestCheckpoint, latestCheckpoint } from './policies/order.js';
 import { planRetention } from './policies/plan-retention.js';
+import { readRunInfo } from './run-info.js';
 import type { CheckpointRecord, RetentionPlan, RetentionPolicy } from './policies/types.js';
 
 /** What retention never deletes: the latest, the best by `monitor`, and the checkpoint the run resumed from. */
@@ -49,9 +50,9 @@ export async function executeRetention(store: Store, plan: RetentionPlan, onErro
 export interface PruneOptions {
   /** Retention policies (e.g. `keepTopK`, `keepLastN`); the union is kept. Required. */
   policies: readonly RetentionPolicy[];
-  /** Metric whose best checkpoint is protected. Default: none (only the latest is protected). */
+  /** Metric whose best checkpoint is protected. Default: the one `run.json` records, else none (then only the latest and the resumed-from are protected). */
   monitor?: string;
-  /** Mode of `monitor`. Default: inferred from its name (see `inferMode`). */
+  /** Mode of `monitor`. Default: the recorded mode for the recorded monitor, else inferred from its name (see `inferMode`). */
   mode?: MetricMode;
   /** Only plan, delete nothing, take no lock. Default: false. */
   dryRun?: boolean;
@@ -71,15 +72,20 @@ export interface PruneResult {
 
 /**
  * Applies retention policies to a run outside training. Takes the run lock unless `dryRun`
- * (`E_LOCKED` while a trainer writes the run). The latest and the best checkpoint are never removed.
+ * (`E_LOCKED` while a trainer writes the run). The latest, the best and the checkpoint the run
+ * resumed from (`run.json`) are never removed.
  */
 export async function pruneRun(run: string | Store, options: PruneOptions): Promise<PruneResult> {
   const store = runStore(run);
   const now = options.now ?? Date.now;
-  const monitor = options.monitor === undefined ? undefined : { name: options.monitor, mode: options.mode ?? inferMode(options.monitor) };
   const plan = async (): Promise<RetentionPlan> => {
-    const { checkpoints } = await readCatalog(store);
-    return planRetention(checkpoints, options.policies, { now: now(), protected: protectedCheckpoints(checkpoints, monitor, undefined) });
+    const [{ checkpoints }, info] = await Promise.all([readCatalog(store), readRunInfo(store)]);
+    const recorded = info?.checkpointing;
+    const monitor =
+      options.monitor !== undefined
+        ? { name: options.monitor, mode: options.mode ?? inferMode(options.monitor) }
+        : recorded === undefined ? undefined : { name: recorded.monitor, mode: options.mode ?? recorded.mode };
+    return planRetention(checkpoints, options.policies, { now: now(), protected: protectedCheckpoints(checkpoints, monitor, info?.resumedFrom) });
   };
   if (options.dryRun === true) return { plan: await plan(), removed: [], failed: new Map() };
   const lock = await acquireRunLock(store, { now });

@@ -12,13 +12,13 @@ import { z } from 'zod';
 export const jsonNumber = z.union([z.number(), z.enum(['NaN', 'Infinity', '-Infinity'])]);
 
 const metrics = z.record(z.string(), jsonNumber);
-const monitor = z.object({ name: z.string(), mode: z.enum(['min', 'max']), source: z.enum(['option', 'only-metric']) });
+const monitor = z.object({ name: z.string(), mode: z.enum(['min', 'max']), source: z.enum(['option', 'run', 'only-metric']) });
 const incomplete = z.array(z.object({ name: z.string(), reason: z.string() }));
 
 /** `ckpt ls RUN --json`. */
 export const lsOutputSchema = z.object({
   run: z.string(),
-  /** The metric that marks `best`: --monitor, else --sort's metric, else the run's only metric; null when none applies. */
+  /** The metric that marks `best`: --monitor, else --sort's metric, else the one run.json records, else the run's only metric; null when none applies. */
   monitor: monitor.nullable(),
   /** The metric rows are sorted by (best first); null for oldest first. */
   sort: z.string().nullable(),

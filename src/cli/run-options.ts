@@ -1,6 +1,7 @@
 /**
  * Options the run-management commands share: `--monitor` / `--mode`, and how the monitored metric
- * is chosen when `--monitor` is not given; parsers for counts and tolerances.
+ * is chosen when `--monitor` is not given (the one `run.json` records, else the run's only metric);
+ * parsers for counts and tolerances.
  *
  * @module
  */
@@ -8,12 +9,13 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import { inferMode } from '../checkpoint/options.js';
 import type { MetricMode } from '../checkpoint/policies/metric.js';
 import type { CheckpointRecord } from '../checkpoint/policies/types.js';
+import type { RunCheckpointing } from '../checkpoint/run-info.js';
 
 /** The `--monitor` / `--mode` flags as parsed. */
 export interface MonitorFlags {
-  /** Metric that ranks checkpoints. Default: the run's only metric, if it has exactly one. */
+  /** Metric that ranks checkpoints. Default: the one the run records in `run.json`, else the run's only metric, if it has exactly one. */
   monitor?: string;
-  /** `min` or `max`. Default: inferred from the metric name (`max` for accuracy-like names). */
+  /** `min` or `max`. Default: the recorded mode of the recorded metric, else inferred from the metric name (`max` for accuracy-like names). */
   mode?: MetricMode;
 }
 
@@ -21,14 +23,14 @@ export interface MonitorFlags {
 export interface Monitor {
   readonly name: string;
   readonly mode: MetricMode;
-  /** `option`: `--monitor`; `only-metric`: the one metric every checkpoint of the run has. */
-  readonly source: 'option' | 'only-metric';
+  /** `option`: `--monitor`; `run`: recorded in the run's `run.json`; `only-metric`: the one metric every checkpoint of the run has. */
+  readonly source: 'option' | 'run' | 'only-metric';
 }
 
 /** Adds `--monitor M` and `--mode min|max` to `cmd`. */
 export function addMonitorOptions(cmd: Command, what: string): Command {
   return cmd
-    .option('--monitor <metric>', `metric that ${what} (default: the run's only metric, if it has one)`)
+    .option('--monitor <metric>', `metric that ${what} (default: the one the run recorded, else the run's only metric)`)
     .addOption(new Option('--mode <mode>', 'min when smaller is better, max when larger is (default: from the metric name)').choices(['min', 'max']));
 }
 
@@ -40,11 +42,12 @@ export function metricNames(checkpoints: readonly { readonly metrics: Readonly<R
 }
 
 /**
- * The metric to rank by: `--monitor` when given, else the run's only metric (runs do not record
- * their monitor on disk), else `undefined`.
+ * The metric to rank by: `--monitor` when given, else the one `recorded` in the run's `run.json`
+ * (by the manager that trained it), else the run's only metric, else `undefined`. `--mode` always wins.
  */
-export function resolveMonitor(flags: MonitorFlags, checkpoints: readonly CheckpointRecord[]): Monitor | undefined {
+export function resolveMonitor(flags: MonitorFlags, checkpoints: readonly CheckpointRecord[], recorded?: RunCheckpointing): Monitor | undefined {
   if (flags.monitor !== undefined) return { name: flags.monitor, mode: flags.mode ?? inferMode(flags.monitor), source: 'option' };
+  if (recorded !== undefined) return { name: recorded.monitor, mode: flags.mode ?? recorded.mode, source: 'run' };
   const names = metricNames(checkpoints);
   if (names.length !== 1 || names[0] === undefined) return undefined;
   return { name: names[0], mode: flags.mode ?? inferMode(names[0]), source: 'only-metric' };

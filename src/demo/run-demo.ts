@@ -1,7 +1,7 @@
 /**
  * `ckpt demo`, the main job end to end: train a model on a bundled data set, evaluate it on the
  * validation split every epoch, checkpoint by policy (top 3 by `val_acc`, one per 5 epochs, the
- * last), log metrics.jsonl + TensorBoard, stop cleanly on an interrupt with a resumable
+ * last), log metrics.jsonl + TensorBoard (the manager's log), stop cleanly on an interrupt with a resumable
  * checkpoint, and finally evaluate the best checkpoint on the test split.
  *
  * @module
@@ -11,9 +11,9 @@ import { setupBackend } from '../adapters/tfjs/backend.js';
 import { evaluateClassifier, validationMetrics } from '../adapters/tfjs/evaluate.js';
 import { captureState, restoreState } from '../adapters/tfjs/model-checkpoint-state.js';
 import { trainLoop, type EpochInfo, type LoopState } from '../adapters/tfjs/train-loop.js';
+import { listCheckpoints } from '../checkpoint/catalog.js';
 import { CheckpointManager } from '../checkpoint/manager.js';
 import { CkptError } from '../errors.js';
-import { RunLog } from '../tracking/run-log.js';
 import type { Dataset } from './data/dataset.js';
 import { loadDemoData, type DemoDataset } from './data/load.js';
 import { resumePoint, type DemoSettings, type DemoState } from './demo-state.js';
@@ -73,6 +73,10 @@ function formatMetrics(m: Readonly<Record<string, number>>): string {
   return Object.entries(m).map(([k, v]) => `${k} ${v.toFixed(4)}`).join('  ');
 }
 
+function alreadyTrained(runDir: string, latest: string): CkptError {
+  return new CkptError('E_INVALID_ARGUMENT', `${runDir} already has checkpoints (latest: ${latest}); add --resume to continue it, or choose another --run directory`);
+}
+
 /** Runs the demo; resolves when training finished or stopped on the signal. */
 export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const started = performance.now();
@@ -89,19 +93,21 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const backend = await setupBackend({ onNote: out.note });
   const hparams = { ...settings, model: preset.model, optimizer: 'adam', epochs, backend };
   out.line(`${dataset}: ${data.train.n} train / ${data.val.n} validation / ${data.test.n} test examples; model ${preset.model}, Adam lr ${preset.learningRate}, batch ${preset.batchSize}, ${backend} backend; run ${options.runDir}`);
+  const alreadyThere = options.resume === true ? undefined : (await listCheckpoints(options.runDir).catch(() => [])).at(-1);
+  // Refuse before opening the manager, which would start a TensorBoard session in the run.
+  if (alreadyThere !== undefined) throw alreadyTrained(options.runDir, alreadyThere.name);
   const manager = await CheckpointManager.open(options.runDir, {
     monitor: 'val_acc', mode: 'max', saveTopK: 3, keepEveryNEpochs: 5, keepLast: 1, hparams, onWarning: (m) => out.note(`warning: ${m}`),
   });
   const model = preset.build(seed, preset.learningRate);
   const train = { x: inputs(data.train), y: oneHot(data.train) };
   const val = { x: inputs(data.val), labels: data.val.y };
-  let runLog: RunLog | undefined;
+  let status: 'success' | 'failure' = 'failure';
+  const finalMetrics: Record<string, number> = {};
   try {
     let resume: LoopState | undefined;
     const latest = manager.latest();
-    if (latest !== undefined && options.resume !== true) {
-      throw new CkptError('E_INVALID_ARGUMENT', `${options.runDir} already has checkpoints (latest: ${latest.name}); add --resume to continue it, or choose another --run directory`);
-    }
+    if (latest !== undefined && options.resume !== true) throw alreadyTrained(options.runDir, latest.name);
     if (options.resume === true) {
       if (latest === undefined) {
         out.note(`note: ${options.runDir} has no checkpoint to resume; starting from epoch 1`);
@@ -112,8 +118,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
         out.line(`resumed from ${restored.record.name} (epoch ${resume.epoch + 1}, batch ${resume.batch}, step ${resume.step})`);
       }
     }
-    runLog = await RunLog.open(options.runDir, { hparams, ...(resume === undefined ? {} : { resumedFromStep: resume.step }) });
-    const log = runLog;
+    const log = manager.log;
+    if (log === undefined) throw new CkptError('E_INTERNAL', 'the demo run has no metrics log');
 
     const batches = Math.ceil(data.train.n / preset.batchSize);
     const progress: Progress = out.progressStream === undefined
@@ -127,8 +133,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
 
     const onEpochEnd = async (info: EpochInfo): Promise<void> => {
       const metrics = { loss: info.loss, ...(await valMetrics()) };
-      log.log({ step: info.step, epoch: info.epoch, metrics });
-      await log.flush();
+      // the manager logs these metrics (metrics.jsonl + TensorBoard) and flushes them once per epoch
       const saved = await manager.save({ epoch: info.epoch, step: info.step, metrics, state: await stateFor(info.state) });
       progress.endEpoch(`${formatMetrics(metrics)}${saved.saved ? `  saved ${saved.name}` : ''}`);
       if (info.epoch + 1 < epochs) progress.startEpoch(info.epoch + 1, 0, batches);
@@ -154,8 +159,6 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
         await manager.wait();
         savedAs = saved.saved ? saved.name : '(none)';
       }
-      await log.close({ status: 'failure' });
-      runLog = undefined;
       const command = options.resumeCommand ?? `ckpt demo --run ${options.runDir} --resume --epochs ${epochs} --seed ${seed} --dataset ${dataset}`;
       out.line(`interrupted at epoch ${result.state.epoch + 1}, batch ${result.state.batch} (step ${result.state.step}); saved checkpoint ${savedAs}`);
       out.line(`resume with: ${command}`);
@@ -165,12 +168,12 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
 
     await manager.wait();
     const summary = await buildSummary({ manager, model, data, settings, epochs, backend, runDir: options.runDir, seconds: 0, status: 'completed', runLogPaths: { metrics: log.metricsPath, events: log.eventsPath } });
-    await log.close({ finalMetrics: { test_accuracy: summary.test_metrics?.accuracy ?? NaN, best_val_acc: summary.best_checkpoint?.metrics.val_acc ?? NaN } });
-    runLog = undefined;
+    finalMetrics.test_accuracy = summary.test_metrics?.accuracy ?? NaN;
+    status = 'success';
     return { status: 'completed', summary: { ...summary, seconds: (performance.now() - started) / 1000 } };
   } finally {
-    if (runLog !== undefined) await runLog.close({ status: 'failure' }).catch(() => undefined);
-    await manager.close();
+    // closes the log too: final metrics are the best checkpoint's (best_val_acc, ...) and test_accuracy
+    await manager.close({ status, finalMetrics });
     tf.dispose([train.x, train.y, val.x]);
     model.dispose();
   }

@@ -36,4 +36,15 @@ describe('pruneRun (ckpt prune)', () => {
     expect((await pruneRun(dir, { policies: [keepLastN(1)], dryRun: true })).plan.remove).toHaveLength(4);
     await m.close();
   });
+
+  it('never removes the checkpoint the run resumed from (run.json), and protects the recorded best', async () => {
+    const dir = tmp('ckpt-prune');
+    const a = await CheckpointManager.open(dir, { async: false, filename: '{epoch}', gitCwd: '/', monitor: 'val_loss' });
+    for (const [epoch, loss] of [0.5, 0.2, 0.4, 0.3, 0.6].entries()) await a.save({ epoch, step: epoch, metrics: { val_loss: loss }, state: trainingState(epoch) });
+    await a.restore('epoch=2');
+    await a.close();
+    const r = await pruneRun(dir, { policies: [keepLastN(1)] });
+    expect([...r.plan.keep]).toEqual([['epoch=1', ['best']], ['epoch=2', ['resumed-from']], ['epoch=4', ['latest', 'last 1/1']]]);
+    expect(r.removed).toEqual(['epoch=0', 'epoch=3']);
+  });
 });

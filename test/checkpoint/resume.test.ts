@@ -1,4 +1,4 @@
-import { readdirSync, mkdirSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { listCheckpoints } from '../../src/checkpoint/catalog.js';
@@ -72,5 +72,29 @@ describe('resuming a run on the filesystem', () => {
     await b.save({ epoch: 4, step: 4, state: trainingState(4) });
     expect(b.list().map((c) => c.name)).toEqual(['epoch=2', 'epoch=4']);
     await b.close();
+  });
+
+  it('remembers the resumed-from checkpoint in run.json: a later session (that does not restore) still keeps it', async () => {
+    const dir = tmp('ckpt-resume');
+    const o: CheckpointManagerOptions = { async: false, keepLast: 1, filename: '{epoch}' };
+    const a = await open(dir, o);
+    for (let epoch = 0; epoch < 2; epoch++) await a.save({ epoch, step: epoch, state: trainingState(epoch) });
+    await a.close();
+    const b = await open(dir, o);
+    await b.restore('latest');
+    await b.close();
+    expect(JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8'))).toMatchObject({ resumedFrom: 'epoch=1' });
+    const c = await open(dir, o);
+    expect(c.resumedFrom).toBe('epoch=1');
+    await c.save({ epoch: 2, step: 2, state: trainingState(2) });
+    const r = await c.save({ epoch: 3, step: 3, state: trainingState(3) });
+    expect(r).toMatchObject({ saved: true, removed: ['epoch=2'] });
+    expect(c.list().map((x) => x.name)).toEqual(['epoch=1', 'epoch=3']);
+    // restoring another checkpoint moves the mark: the old one is no longer protected
+    await c.restore('epoch=3');
+    await c.save({ epoch: 4, step: 4, state: trainingState(4) });
+    expect(c.list().map((x) => x.name)).toEqual(['epoch=3', 'epoch=4']);
+    await c.close();
+    expect(JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8'))).toMatchObject({ resumedFrom: 'epoch=3' });
   });
 });

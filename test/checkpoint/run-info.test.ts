@@ -3,7 +3,8 @@ import { writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ensureRunInfo, gitInfo } from '../../src/checkpoint/run-info.js';
+import { CheckpointManager } from '../../src/checkpoint/manager.js';
+import { ensureRunInfo, gitInfo, readRunInfo } from '../../src/checkpoint/run-info.js';
 import { MemoryStore } from '../../src/storage/memory-store.js';
 import { useTempDirs } from '../helpers/tmp.js';
 
@@ -40,5 +41,48 @@ describe('run.json provenance', () => {
     expect(first.id).toMatch(/^[0-9a-f]{16}$/);
     const second = await ensureRunInfo(store, { cwd: outside, hparams: { lr: 0.2 } });
     expect(second).toEqual(first);
+  });
+});
+
+describe('run.json records how the run judges "best"', () => {
+  const readRun = async (store: MemoryStore): Promise<Record<string, unknown>> => JSON.parse(new TextDecoder().decode(await store.get('run.json'))) as Record<string, unknown>;
+  const base = { async: false, gitCwd: '/', filename: '{step}' } as const;
+
+  it('writes monitor, mode and the policy names; rewrites them (with a warning) when a later open monitors otherwise', async () => {
+    const store = new MemoryStore();
+    const w: string[] = [];
+    const m = await CheckpointManager.open('run', { ...base, store, monitor: 'val_acc', saveTopK: 2, keepLast: 1, everyNEpochs: 2, onWarning: (s) => void w.push(s) });
+    await m.close();
+    expect((await readRun(store)).checkpointing).toEqual({
+      monitor: 'val_acc', mode: 'max', savePolicies: ['every 2 epochs', 'on interrupt, exception, force'], retentionPolicies: ['top 2 by val_acc (max)', 'last 1'],
+    });
+    expect(m.runInfo.checkpointing?.monitor).toBe('val_acc');
+    const id = (await readRun(store)).id;
+
+    // an open without a monitor judges nothing: the record stays
+    await (await CheckpointManager.open('run', { ...base, store, onWarning: (s) => void w.push(s) })).close();
+    expect((await readRun(store)).checkpointing).toMatchObject({ monitor: 'val_acc', mode: 'max' });
+    expect(w).toEqual([]);
+
+    // another monitor replaces it, and says so
+    const again = await CheckpointManager.open('run', { ...base, store, monitor: 'val_loss', onWarning: (s) => void w.push(s) });
+    await again.close();
+    expect((await readRun(store)).checkpointing).toEqual({ monitor: 'val_loss', mode: 'min', savePolicies: ['every call', 'on interrupt, exception, force'], retentionPolicies: [] });
+    expect((await readRun(store)).id).toBe(id);
+    expect(w).toEqual(['this run judged checkpoints by val_acc (max); from now on by val_loss (min), as recorded in run.json']);
+  });
+
+  it('loads an old run.json without the new fields, and drops malformed ones instead of trusting them', async () => {
+    const store = new MemoryStore();
+    const first = await ensureRunInfo(store, { cwd: '/' });
+    expect(first.checkpointing).toBeUndefined();
+    const m = await CheckpointManager.open('run', { ...base, store });
+    expect(m.runInfo).toEqual(first);
+    expect(m.resumedFrom).toBeUndefined();
+    await m.close();
+    await store.put('run.json', new TextEncoder().encode(JSON.stringify({ ...first, checkpointing: { monitor: 3, mode: 'max' }, resumedFrom: 7 })));
+    expect(await readRunInfo(store)).toEqual(first);
+    await store.put('run.json', new TextEncoder().encode(JSON.stringify({ ...first, checkpointing: { monitor: 'f1', mode: 'max' }, resumedFrom: 'x' })));
+    expect(await readRunInfo(store)).toEqual({ ...first, checkpointing: { monitor: 'f1', mode: 'max', savePolicies: [], retentionPolicies: [] }, resumedFrom: 'x' });
   });
 });

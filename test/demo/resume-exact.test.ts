@@ -3,10 +3,13 @@
  * byte, as an uninterrupted run with the same seed — at an epoch boundary (in-process abort) and
  * mid-epoch (a real SIGINT to a child `ckpt demo` process), at two different points.
  */
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.js';
 import { captureIO } from '../../src/cli/io.js';
 import { runDemo, type DemoResult } from '../../src/demo/run-demo.js';
+import { listEventFiles } from '../../src/tracking/event-reader.js';
+import { readMetricsLogFile } from '../../src/tracking/jsonl-log.js';
 import { useTempDirs } from '../helpers/tmp.js';
 import { checkpointFile, runChildCli } from './helpers.js';
 
@@ -51,6 +54,7 @@ describe('ckpt demo resume is bit-exact', () => {
     expect(first.status).toBe('interrupted');
     expect(lines.join('\n')).toMatch(/interrupted at epoch 3, batch 0 \(step \d+\)/);
     expect(first.summary.test_metrics).toBeUndefined();
+    expect(await listEventFiles(dir)).toHaveLength(1); // one TensorBoard event file per process run: the manager's
 
     const second = await runDemo({ runDir: dir, epochs: EPOCHS, seed: SEED, resume: true, output: quiet(lines) });
     expect(lines.join('\n')).toMatch(/resumed from .* \(epoch 3, batch 0, step \d+\)/);
@@ -58,6 +62,10 @@ describe('ckpt demo resume is bit-exact', () => {
     expect((await latestModel(second)).equals(referenceModel)).toBe(true);
     expect((await checkpointFile(dir, second.summary.latest_checkpoint?.name ?? '', 'optimizer.safetensors')).equals(referenceOptimizer)).toBe(true);
     expect(second.summary.test_metrics?.accuracy).toBe(reference.summary.test_metrics?.accuracy);
+    expect(await listEventFiles(dir)).toHaveLength(2);
+    // one line per epoch end, no double logging (stopped at an epoch boundary: no extra interrupt save)
+    const epochs = (await readMetricsLogFile(join(dir, 'metrics.jsonl'))).records.map((r) => r.epoch);
+    expect(epochs).toEqual([0, 1, 2, 3, 4]);
   });
 
   for (const after of [1, 3]) {

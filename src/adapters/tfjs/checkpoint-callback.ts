@@ -18,7 +18,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { CheckpointManager, SaveResult } from '../../checkpoint/manager.js';
 import type { StateObject } from '../../tensor/index.js';
-import type { RunLog } from '../../tracking/run-log.js';
 import { evaluateClassifier, validationMetrics, type EvaluateOptions } from './evaluate.js';
 import { captureState, restoreState } from './model-checkpoint-state.js';
 
@@ -30,8 +29,6 @@ export interface CheckpointCallbackOptions {
   validation: { x: tf.Tensor; y: Int32Array | tf.Tensor };
   /** How to evaluate (batch size, logits). Default: {@link evaluateClassifier}'s defaults. */
   evaluate?: EvaluateOptions;
-  /** Also logs each epoch's metrics (metrics.jsonl + TensorBoard) here. Default: no logging. */
-  runLog?: RunLog;
   /** Extra JSON-able state saved beside the model (e.g. your own counters). Default: none. */
   extraState?: () => StateObject;
   /** Called with each save decision. Default: none. */
@@ -60,7 +57,9 @@ async function numericLogs(logs: tf.Logs | undefined): Promise<Record<string, nu
 /**
  * A `model.fit()` callback: at the end of each epoch it computes `val_loss` (log loss), `val_acc`
  * and `val_f1` (macro F1) on the validation data, adds fit's own logs (`loss`, ...), and calls
- * `manager.save()` with the model and optimizer state. Waits for background writes at the end.
+ * `manager.save()` with the model and optimizer state; the manager logs the metrics to the run's
+ * metrics.jsonl and TensorBoard files (its `log`, unless opened with `log: false`). Waits for
+ * background writes at the end.
  */
 export class CheckpointCallback extends tf.Callback {
   private readonly options: CheckpointCallbackOptions;
@@ -78,7 +77,6 @@ export class CheckpointCallback extends tf.Callback {
     const fitLogs = await numericLogs(logs);
     const metrics = { ...fitLogs, ...validationMetrics(ev.metrics) };
     const step = this.model.optimizer.iterations;
-    o.runLog?.log({ step, epoch, metrics });
     const state = { ...(await captureState(this.model)), ...(o.extraState?.() ?? {}) };
     const result = await o.manager.save({ epoch, step, metrics, state });
     o.onSave?.(result, epoch, metrics);
@@ -86,7 +84,6 @@ export class CheckpointCallback extends tf.Callback {
 
   override async onTrainEnd(): Promise<void> {
     await this.options.manager.wait();
-    await this.options.runLog?.flush();
   }
 }
 

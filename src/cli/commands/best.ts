@@ -1,5 +1,6 @@
 /**
- * `ckpt best RUN`: prints the path of the best checkpoint by a metric, and nothing else, for
+ * `ckpt best RUN`: prints the path of the best checkpoint by a metric (`--monitor`, else the one the
+ * run records in `run.json`), and nothing else, for
  * `$(ckpt best runs/x)`. Like the manager's `restore('best')`, a best checkpoint whose files fail
  * verification is passed over (with a warning on stderr) for the next best.
  *
@@ -9,6 +10,7 @@ import { join } from 'node:path';
 import { readCatalog } from '../../checkpoint/catalog.js';
 import { CHECKPOINTS_DIR } from '../../checkpoint/layout.js';
 import { rankByMetric } from '../../checkpoint/policies/order.js';
+import { readRunInfo } from '../../checkpoint/run-info.js';
 import { verifyCheckpoint } from '../../checkpoint/verify.js';
 import { CkptError } from '../../errors.js';
 import { bindAction, examples, type CommandDefinition } from '../command.js';
@@ -31,16 +33,17 @@ export const bestCommand: CommandDefinition = {
       .option('--no-verify', 'do not check the checkpoint files against the manifest (faster on huge checkpoints)');
     addMonitorOptions(cmd, 'ranks the checkpoints')
       .addHelpText('after', examples([
+        ['ckpt best runs/exp1', 'the best checkpoint by the metric the run was trained with (run.json)'],
         ['ckpt best runs/exp1 --monitor val_acc', 'the checkpoint with the highest val_acc (max: inferred from the name)'],
         ['ckpt best runs/exp1 --monitor val_loss --mode min', 'the checkpoint with the lowest val_loss'],
         ['ckpt inspect "$(ckpt best runs/exp1 --monitor val_acc)/model.safetensors"', 'use the path in a script'],
       ]));
     bindAction<BestFlags>(cmd, ctx, state, async (c, [run = ''], flags) => {
       const target = await resolveRun(c.path(run), run);
-      const { checkpoints } = await readCatalog(target.store);
+      const [{ checkpoints }, info] = await Promise.all([readCatalog(target.store), readRunInfo(target.store)]);
       if (checkpoints.length === 0) throw new CkptError('E_NOT_FOUND', `${run} has no checkpoints`, { details: { run } });
       const names = metricNames(checkpoints);
-      const monitor = resolveMonitor(flags, checkpoints);
+      const monitor = resolveMonitor(flags, checkpoints, info?.checkpointing);
       if (monitor === undefined) {
         throw new CkptError('E_USAGE', `${run} does not record which metric it monitors; pass --monitor (its metrics: ${names.length === 0 ? 'none' : names.join(', ')})`);
       }

@@ -1,6 +1,7 @@
 /**
  * `ckpt ls RUN`: the checkpoints of a run, from their manifests: name, epoch, step, every metric,
- * size and age, with the best and the latest marked; folders without a valid manifest last.
+ * size and age, with the best (by `--monitor`, else as `run.json` records) and the latest marked;
+ * folders without a valid manifest last.
  * Read-only and lock-free, so it works on a run that is training.
  *
  * @module
@@ -12,6 +13,7 @@ import { inferMode } from '../../checkpoint/options.js';
 import { formatMetricValue } from '../../checkpoint/policies/metric.js';
 import { bestCheckpoint, latestCheckpoint, rankByMetric } from '../../checkpoint/policies/order.js';
 import { formatDuration } from '../../checkpoint/policies/retention-policies.js';
+import { readRunInfo, type RunCheckpointing } from '../../checkpoint/run-info.js';
 import { CkptError } from '../../errors.js';
 import { bindAction, examples, type CommandDefinition } from '../command.js';
 import type { LsOutput } from '../json-schemas.js';
@@ -25,10 +27,13 @@ export interface LsFlags extends MonitorFlags {
   sort?: string;
 }
 
-/** Builds the `ls` result from a catalog. `run` is the run path as shown to the user. */
-export function listRun(catalog: Catalog, run: string, flags: LsFlags): LsOutput {
+/**
+ * Builds the `ls` result from a catalog. `run` is the run path as shown to the user; `recorded` is
+ * how the run judges "best" (`run.json`), used when neither `--monitor` nor `--sort` is given.
+ */
+export function listRun(catalog: Catalog, run: string, flags: LsFlags, recorded?: RunCheckpointing): LsOutput {
   const all = catalog.checkpoints;
-  const monitor = resolveMonitor(flags.monitor === undefined && flags.sort !== undefined ? { ...flags, monitor: flags.sort } : flags, all) ?? null;
+  const monitor = resolveMonitor(flags.monitor === undefined && flags.sort !== undefined ? { ...flags, monitor: flags.sort } : flags, all, recorded) ?? null;
   const best = monitor === null ? undefined : bestCheckpoint(all, monitor.name, monitor.mode)?.name;
   const latest = latestCheckpoint(all)?.name;
   let ordered = all;
@@ -111,7 +116,8 @@ export const lsCommand: CommandDefinition = {
       ]));
     bindAction<LsFlags>(cmd, ctx, state, async (c, [run = ''], flags) => {
       const target = await resolveRun(c.path(run), run);
-      const out = listRun(await readCatalog(target.store), run, flags);
+      const [catalog, info] = await Promise.all([readCatalog(target.store), readRunInfo(target.store)]);
+      const out = listRun(catalog, run, flags, info?.checkpointing);
       c.result(out, () => c.print(renderLs(out, Date.now())));
     });
   },

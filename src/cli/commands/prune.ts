@@ -1,7 +1,8 @@
 /**
  * `ckpt prune RUN`: applies retention to a run with the manager's policies (`keepTopK`,
  * `keepLastN`, `planRetention`), shows what goes and which rule keeps each survivor, and never
- * removes the latest or the best checkpoint. Deleting takes the run lock (`E_LOCKED` while a
+ * removes the latest, the best (by `--monitor`, else as `run.json` records) or the checkpoint the run
+ * resumed from. Deleting takes the run lock (`E_LOCKED` while a
  * manager is writing the run) and removes each manifest first. `--dry-run` only plans, lock-free.
  *
  * @module
@@ -12,6 +13,7 @@ import { inferMode } from '../../checkpoint/options.js';
 import { bestCheckpoint, latestCheckpoint } from '../../checkpoint/policies/order.js';
 import { planRetention } from '../../checkpoint/policies/plan-retention.js';
 import { keepLastN, keepTopK } from '../../checkpoint/policies/retention-policies.js';
+import { readRunInfo } from '../../checkpoint/run-info.js';
 import type { RetentionPlan, RetentionPolicy } from '../../checkpoint/policies/types.js';
 import { CkptError, isCkptError } from '../../errors.js';
 import type { Store } from '../../storage/store.js';
@@ -32,10 +34,11 @@ export interface PruneFlags extends MonitorFlags {
 }
 
 /**
- * The checkpoints never removed: the latest, and the best by `monitor`; without a monitor (runs do
- * not record theirs) the best by every metric the run has, so no plausible best is lost.
+ * The checkpoints never removed: the latest, the best by `monitor` (without one, e.g. an old run
+ * whose `run.json` does not record it, the best by every metric the run has, so no plausible best
+ * is lost), and the checkpoint the run resumed from (`run.json`'s `resumedFrom`), while it exists.
  */
-export function protectedCheckpoints(checkpoints: readonly CheckpointInfo[], monitor: Monitor | undefined): Map<string, string> {
+export function protectedCheckpoints(checkpoints: readonly CheckpointInfo[], monitor: Monitor | undefined, resumedFrom?: string): Map<string, string> {
   const keep = new Map<string, string>();
   const add = (name: string | undefined, reason: string): void => {
     if (name === undefined) return;
@@ -45,6 +48,7 @@ export function protectedCheckpoints(checkpoints: readonly CheckpointInfo[], mon
   add(latestCheckpoint(checkpoints)?.name, 'latest');
   if (monitor !== undefined) add(bestCheckpoint(checkpoints, monitor.name, monitor.mode)?.name, 'best');
   else for (const m of metricNames(checkpoints)) add(bestCheckpoint(checkpoints, m, inferMode(m))?.name, `best ${m} (${inferMode(m)})`);
+  if (resumedFrom !== undefined && checkpoints.some((c) => c.name === resumedFrom)) add(resumedFrom, 'resumed-from');
   return keep;
 }
 
@@ -95,12 +99,12 @@ async function prune(ctx: CliContext, run: string, flags: PruneFlags): Promise<v
   const target = await resolveRun(ctx.path(run), run);
   const lock = flags.dryRun === true ? undefined : await acquireRunLock(target.store, { onWarning: (m) => ctx.note(`ckpt: warning: ${m}`) });
   try {
-    const { checkpoints, incomplete } = await readCatalog(target.store);
+    const [{ checkpoints, incomplete }, info] = await Promise.all([readCatalog(target.store), readRunInfo(target.store)]);
     const names = metricNames(checkpoints);
-    const monitor = resolveMonitor(flags, checkpoints);
+    const monitor = resolveMonitor(flags, checkpoints, info?.checkpointing);
     const policies = prunePolicies(flags, monitor, names);
     if (monitor === undefined && names.length > 0) ctx.note(`ckpt: note: no --monitor: keeping the best checkpoint by each metric (${names.join(', ')})`);
-    const plan = planRetention(checkpoints, policies, { now: Date.now(), protected: protectedCheckpoints(checkpoints, monitor) });
+    const plan = planRetention(checkpoints, policies, { now: Date.now(), protected: protectedCheckpoints(checkpoints, monitor, info?.resumedFrom) });
     const removed = flags.dryRun === true ? [] : await remove(target.store, plan.remove);
     const out: PruneOutput = {
       run,
@@ -122,7 +126,7 @@ export const pruneCommand: CommandDefinition = {
     const cmd = program
       .command('prune')
       .argument('<run>', 'a run directory')
-      .description('delete the checkpoints retention rules do not keep; never the best or the latest')
+      .description('delete the checkpoints retention rules do not keep; never the best, the latest or the resumed-from')
       .option('--keep-top <k>', 'keep the K best by --monitor', parseCount)
       .option('--keep-last <n>', 'keep the N latest', parseCount)
       .option('--dry-run', 'show the plan, delete nothing');

@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CheckpointCallback, resumeFit, restoreState, setupBackend } from '../../../src/adapters/tfjs/index.js';
 import { CheckpointManager } from '../../../src/checkpoint/manager.js';
+import { listEventFiles } from '../../../src/tracking/event-reader.js';
+import { readMetricsLogFile } from '../../../src/tracking/jsonl-log.js';
 import { useTempDirs } from '../../helpers/tmp.js';
 import { mlp, weightBytes } from './models.js';
 
@@ -43,6 +45,11 @@ describe('CheckpointCallback for model.fit()', () => {
     const state = JSON.parse(await readFile(join(dir, 'checkpoints', latest?.name ?? '', 'state.json'), 'utf8')) as { metrics: Record<string, number> };
     expect(state.metrics.val_acc).toBe(latest?.metrics.val_acc);
     await manager.close();
+    // the manager logged each epoch once (the callback does not log on its own)
+    const logged = (await readMetricsLogFile(join(dir, 'metrics.jsonl'))).records;
+    expect(logged.map((r) => r.epoch)).toEqual([0, 1, 2, 3]);
+    expect(logged[3]?.metrics.val_acc).toBe(latest?.metrics.val_acc);
+    expect(await listEventFiles(dir)).toHaveLength(1);
 
     // a new process: same run, a fresh model with other weights
     const again = await CheckpointManager.open(dir, { monitor: 'val_acc', saveTopK: 2, keepLast: 1, async: false, onWarning: () => undefined });

@@ -24,8 +24,8 @@ describe('ckpt best', () => {
       Options:
         --no-verify         do not check the checkpoint files against the manifest
                             (faster on huge checkpoints)
-        --monitor <metric>  metric that ranks the checkpoints (default: the run's only
-                            metric, if it has one)
+        --monitor <metric>  metric that ranks the checkpoints (default: the one the
+                            run recorded, else the run's only metric)
         --mode <mode>       min when smaller is better, max when larger is (default:
                             from the metric name) (choices: "min", "max")
         -h, --help          display help for command
@@ -35,6 +35,8 @@ describe('ckpt best', () => {
         --json              print machine-readable JSON on stdout
 
       Examples:
+        $ ckpt best runs/exp1
+            the best checkpoint by the metric the run was trained with (run.json)
         $ ckpt best runs/exp1 --monitor val_acc
             the checkpoint with the highest val_acc (max: inferred from the name)
         $ ckpt best runs/exp1 --monitor val_loss --mode min

@@ -26,8 +26,8 @@ describe('ckpt ls', () => {
 
       Options:
         --sort <metric>     sort best first by this metric (default: oldest first)
-        --monitor <metric>  metric that marks the best checkpoint (default: the run's
-                            only metric, if it has one)
+        --monitor <metric>  metric that marks the best checkpoint (default: the one
+                            the run recorded, else the run's only metric)
         --mode <mode>       min when smaller is better, max when larger is (default:
                             from the metric name) (choices: "min", "max")
         -h, --help          display help for command

@@ -18,7 +18,8 @@ describe('ckpt prune', () => {
     expect(out).toMatchInlineSnapshot(`
       "Usage: ckpt prune [options] <run>
 
-      delete the checkpoints retention rules do not keep; never the best or the latest
+      delete the checkpoints retention rules do not keep; never the best, the latest
+      or the resumed-from
 
       Arguments:
         run                 a run directory
@@ -28,7 +29,8 @@ describe('ckpt prune', () => {
         --keep-last <n>     keep the N latest
         --dry-run           show the plan, delete nothing
         --monitor <metric>  metric that ranks checkpoints for --keep-top and marks the
-                            best (default: the run's only metric, if it has one)
+                            best (default: the one the run recorded, else the run's
+                            only metric)
         --mode <mode>       min when smaller is better, max when larger is (default:
                             from the metric name) (choices: "min", "max")
         -h, --help          display help for command
