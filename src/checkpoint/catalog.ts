@@ -11,6 +11,7 @@ import { decodeManifest, recordOf, type Manifest } from './manifest.js';
 import { compareOldestFirst } from './policies/order.js';
 import type { CheckpointRecord } from './policies/types.js';
 import { FsStore } from '../storage/fs-store.js';
+import { STEPS_DIR } from './step-history.js';
 
 /** A committed checkpoint: what policies see (name, epoch, step, metrics, time), plus its manifest. */
 export interface CheckpointInfo extends CheckpointRecord {
@@ -88,7 +89,7 @@ export async function deleteCheckpoint(store: Store, name: string): Promise<void
  * Returns the removed names.
  */
 export async function sweepRun(store: Store): Promise<string[]> {
-  const removed = [...(await store.sweep(CHECKPOINTS_DIR)), ...(await store.sweep(''))];
+  const removed = [...(await store.sweep(CHECKPOINTS_DIR)), ...(await store.sweep('')), ...(await store.sweep(STEPS_DIR))];
   const { incomplete } = await readCatalog(store);
   for (const name of incomplete.keys()) {
     if ((await store.stat(checkpointKey(name, MANIFEST_FILE))) !== undefined) continue; // a damaged manifest: keep for inspection

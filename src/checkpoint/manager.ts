@@ -38,6 +38,7 @@ import { ensureRunInfo, ckptPackageVersion, writeRunInfo, type RunInfo } from '.
 import { reconcileCheckpointing } from './run-record.js';
 import { installSignalHandlers, type SignalOptions } from './signals.js';
 import { snapshotState, StagingBuffer } from './snapshot.js';
+import { dropAbandoned, StepHistoryWriter } from './step-history.js';
 import { encodeStateFile } from './state-file.js';
 import { verifyCheckpoint, verifyRun, type VerifyReport } from './verify.js';
 
@@ -95,7 +96,6 @@ export type RestoreSelector = 'latest' | 'best' | string | number;
 /** Manages the checkpoints of one run. Create with {@link CheckpointManager.open}. */
 export class CheckpointManager {
   private checkpoints: CheckpointInfo[];
-  private readonly history: StepRecord[] = [];
   private readonly staging = new StagingBuffer();
   private inflight: Promise<void> | undefined;
   private pending: CheckpointRecord | undefined;
@@ -115,6 +115,9 @@ export class CheckpointManager {
     /** Folders without a valid manifest that were kept for inspection: their names are taken. */
     private readonly takenNames: readonly string[],
     private readonly runLog: RunLog | undefined,
+    /** Offered steps (saved or not) as save policies see them, restored from `steps/` on open. */
+    private readonly history: StepRecord[],
+    private readonly steps: StepHistoryWriter,
   ) {
     this.checkpoints = [...checkpoints];
     this.info = runInfo;
@@ -166,13 +169,14 @@ export class CheckpointManager {
         runInfo = { ...runInfo, checkpointing: change.next };
         await writeRunInfo(store, runInfo);
       }
+      const { history, writer } = await StepHistoryWriter.open(store, o.historyLimit);
       const runLog = await openManagerLog(store, {
         enabled: options.log,
         hparams: options.hparams ?? runInfo.hparams,
         resumedFromStep: latestCheckpoint(checkpoints)?.step,
         now: o.now,
       });
-      return new CheckpointManager(store, o, lock, runInfo, checkpoints, [...incomplete.keys()], runLog);
+      return new CheckpointManager(store, o, lock, runInfo, checkpoints, [...incomplete.keys()], runLog, history, writer);
     } catch (err) {
       await lock.release().catch(() => undefined);
       throw err;
@@ -197,6 +201,7 @@ export class CheckpointManager {
     this.ensureOpen();
     this.throwFailure();
     const current = this.stepRecord(request);
+    dropAbandoned(this.history, current.step); // steps past a checkpoint this run resumed from
     let decision;
     if (request.trigger !== undefined) {
       decision = { save: true, reasons: [`trigger: ${request.trigger}`] };
@@ -209,9 +214,13 @@ export class CheckpointManager {
       this.runLog.log({ step: current.step, epoch: current.epoch, metrics: current.metrics });
       await this.runLog.flush();
     }
+    this.steps.record(current);
     this.history.push(current);
     if (this.history.length > this.o.historyLimit) this.history.splice(0, this.history.length - this.o.historyLimit);
-    if (!decision.save) return { saved: false, reasons: decision.reasons };
+    if (!decision.save) {
+      await this.flushSteps();
+      return { saved: false, reasons: decision.reasons };
+    }
 
     // One snapshot at a time: the previous write must finish before its staging buffer is reused.
     // Re-check after every wake-up: another save() may have started its write in between.
@@ -237,7 +246,9 @@ export class CheckpointManager {
       );
       this.checkpoints.push(infoOf(name, manifest));
       this.checkpoints.sort(compareOldestFirst);
-      return this.applyRetention();
+      const removed = await this.applyRetention();
+      await this.flushSteps();
+      return removed;
     };
     // Sync or async, the write is tracked as the one in flight, so concurrent calls queue behind it.
     let syncError: unknown;
@@ -360,6 +371,7 @@ export class CheckpointManager {
     this.closed = true;
     this.removeSignalHandlers?.();
     this.staging.release();
+    await this.flushSteps();
     let logError: unknown;
     try {
       const status = options.status ?? (this.shutdownReason === undefined && this.failure === undefined ? 'success' : 'failure');
@@ -418,6 +430,15 @@ export class CheckpointManager {
     );
     this.checkpoints = this.checkpoints.filter((c) => !removed.includes(c.name));
     return removed;
+  }
+
+  /** Writes the buffered step history; a failure is a warning (retried with the next save), not a failed save. */
+  private async flushSteps(): Promise<void> {
+    try {
+      await this.steps.flush();
+    } catch (err) {
+      this.o.onWarning(`could not record the step history (${err instanceof Error ? err.message : String(err)}); it is retried with the next save`);
+    }
   }
 
   private async settle(): Promise<void> {

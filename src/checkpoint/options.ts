@@ -84,7 +84,9 @@ export interface CheckpointManagerOptions {
   gitCwd?: string;
   /**
    * How many offered steps (saved or not) save policies see as history; older ones are forgotten so
-   * memory stays bounded on long runs (the sliding-window rule then looks back this far). Default: 100,000.
+   * memory stays bounded on long runs (the sliding-window rule then looks back this far). The history
+   * is kept in the run (`steps/`, see `step-history.ts`) and read back on open, so decisions after a
+   * restart are those of a run that never stopped. Default: 100,000.
    */
   historyLimit?: number;
 }
