@@ -3,14 +3,15 @@
  * human table, best of 3 (target: under 1 s). The run is generated directly with the checkpoint
  * module's manifest encoder (a manifest, a small model.safetensors and state.json per checkpoint)
  * in a temp dir that is removed afterwards. Also times `readCatalog` alone, to show where the
- * time goes.
+ * time goes, and the way it used to read a run (every key listed recursively, then one manifest at a
+ * time), for comparison.
  *
  * Run: npx tsx bench/ls.ts [count]
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readCatalog } from '../src/checkpoint/catalog.js';
+import { readCatalog, readManifest } from '../src/checkpoint/catalog.js';
 import { CHECKPOINTS_DIR, MANIFEST_FILE, STATE_FILE } from '../src/checkpoint/layout.js';
 import { encodeManifest, MANIFEST_VERSION } from '../src/checkpoint/manifest.js';
 import { captureIO } from '../src/cli/io.js';
@@ -65,10 +66,19 @@ async function main(): Promise<void> {
       const { checkpoints } = await readCatalog(new FsStore(run));
       if (checkpoints.length !== COUNT) throw new Error(`catalog has ${checkpoints.length}`);
     };
+    const catalogBefore = async (): Promise<void> => {
+      const store = new FsStore(run);
+      const names = new Set<string>();
+      for (const key of await store.list(CHECKPOINTS_DIR)) names.add(key.slice(CHECKPOINTS_DIR.length).split('/')[0] ?? '');
+      let n = 0;
+      for (const name of [...names].sort()) if ((await readManifest(store, name)).name === name) n++;
+      if (n !== COUNT) throw new Error(`old catalog has ${n}`);
+    };
     const rows = [
       { name: 'ckpt ls --json', seconds: await bestOf(lsJson), amount: COUNT, unit: 'checkpoints' },
       { name: 'ckpt ls (table)', seconds: await bestOf(lsTable), amount: COUNT, unit: 'checkpoints' },
       { name: 'readCatalog alone', seconds: await bestOf(catalog), amount: COUNT, unit: 'checkpoints' },
+      { name: 'old way: list all keys, manifests one by one', seconds: await bestOf(catalogBefore), amount: COUNT, unit: 'checkpoints' },
     ];
     printTable(`ckpt ls on ${COUNT} checkpoints (best of 3; JSON output ${(jsonBytes / 2 ** 20).toFixed(1)} MiB)`, rows);
     const cpu0 = process.cpuUsage();

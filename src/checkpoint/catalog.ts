@@ -5,7 +5,7 @@
  * @module
  */
 import { CkptError, isCkptError } from '../errors.js';
-import type { Store } from '../storage/store.js';
+import { childFolders, type Store } from '../storage/store.js';
 import { CHECKPOINTS_DIR, checkpointFolder, checkpointKey, MANIFEST_FILE } from './layout.js';
 import { decodeManifest, recordOf, type Manifest } from './manifest.js';
 import { compareOldestFirst } from './policies/order.js';
@@ -35,15 +35,12 @@ export interface Catalog {
   readonly incomplete: ReadonlyMap<string, string>;
 }
 
-/** Names of the folders directly under `checkpoints/` (staging leftovers excluded). */
+/** Manifests read at once when listing a run: enough to hide latency, few enough for any store. */
+export const MANIFEST_READ_CONCURRENCY = 32;
+
+/** Names of the folders directly under `checkpoints/` (staging leftovers excluded), sorted: one listing, not a walk of every file. */
 export async function checkpointFolders(store: Store): Promise<string[]> {
-  const names = new Set<string>();
-  for (const key of await store.list(CHECKPOINTS_DIR)) {
-    const rest = key.slice(CHECKPOINTS_DIR.length);
-    const slash = rest.indexOf('/');
-    if (slash > 0) names.add(rest.slice(0, slash));
-  }
-  return [...names].sort();
+  return childFolders(store, CHECKPOINTS_DIR);
 }
 
 /** Reads and validates the manifest of `name`; `E_INCOMPLETE` when missing or invalid. */
@@ -61,18 +58,29 @@ export async function readManifest(store: Store, name: string): Promise<Manifest
   return decodeManifest(bytes, `${MANIFEST_FILE} of checkpoint "${name}"`);
 }
 
-/** Lists a run's checkpoints from their manifests. Read-only. */
+/** Lists a run's checkpoints from their manifests, read {@link MANIFEST_READ_CONCURRENCY} at a time. Read-only. */
 export async function readCatalog(store: Store): Promise<Catalog> {
+  const names = await checkpointFolders(store);
+  const results = new Array<CheckpointInfo | CkptError>(names.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < names.length) {
+      const i = next++;
+      const name = names[i] ?? '';
+      try {
+        results[i] = infoOf(name, await readManifest(store, name));
+      } catch (err) {
+        if (!isCkptError(err, 'E_INCOMPLETE')) throw err;
+        results[i] = err;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(MANIFEST_READ_CONCURRENCY, names.length) }, worker));
   const found: CheckpointInfo[] = [];
   const incomplete = new Map<string, string>();
-  for (const name of await checkpointFolders(store)) {
-    try {
-      const manifest = await readManifest(store, name);
-      found.push(infoOf(name, manifest));
-    } catch (err) {
-      if (!isCkptError(err, 'E_INCOMPLETE')) throw err;
-      incomplete.set(name, err.message);
-    }
+  for (const [i, r] of results.entries()) {
+    if (r instanceof CkptError) incomplete.set(names[i] ?? '', r.message);
+    else found.push(r);
   }
   return { checkpoints: found.sort(compareOldestFirst), incomplete };
 }

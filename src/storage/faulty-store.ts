@@ -6,7 +6,7 @@
  * @module
  */
 import { fromSystemError } from '../errors.js';
-import { chunksOf, type PutData, type StagedWrite, type Store, type StoreStat } from './store.js';
+import { childFolders, chunksOf, type PutData, type StagedWrite, type Store, type StoreStat } from './store.js';
 
 /** Which failure to inject and when. */
 export interface FaultPlan {
@@ -106,6 +106,10 @@ export class FaultyStore implements Store {
 
   list(prefix: string): Promise<string[]> {
     return this.inner.list(prefix);
+  }
+
+  listFolders(prefix: string): Promise<string[]> {
+    return childFolders(this.inner, prefix);
   }
 
   async delete(key: string): Promise<void> {

@@ -6,8 +6,8 @@
  *
  * @module
  */
-import { createReadStream } from 'node:fs';
-import { link, mkdir, open, readdir, readFile, rename, rm, stat, unlink } from 'node:fs/promises';
+import { createReadStream, readFile as readFileCallback } from 'node:fs';
+import { link, mkdir, open, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { CkptError, fromSystemError } from '../errors.js';
 import { checkFolder, checkKey, chunksOf, isStagingKey, randomSuffix, STAGING_MARK, type PutData, type StagedWrite, type Store, type StoreStat } from './store.js';
@@ -97,6 +97,14 @@ class FsStagedWrite implements StagedWrite {
   }
 }
 
+/**
+ * `fs.readFile` with a callback, as a promise: on Node 20 it reads a small file in one thread-pool
+ * trip, `fs/promises.readFile` in several (about 4x slower on 10,000 manifests: `bench/ls.ts`).
+ */
+function readWholeFile(path: string): Promise<Buffer> {
+  return new Promise((ok, fail) => readFileCallback(path, (err, data) => (err === null ? ok(data) : fail(err))));
+}
+
 /** A {@link Store} on a local directory, with fsync of files and directories. */
 export class FsStore implements Store {
   /** Absolute path of the root directory (created on first write). */
@@ -158,7 +166,7 @@ export class FsStore implements Store {
   async get(key: string): Promise<Uint8Array> {
     const path = this.pathOf(key);
     try {
-      const b = await readFile(path);
+      const b = await readWholeFile(path);
       return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
     } catch (err) {
       throw fromSystemError(err, 'read', path);
@@ -239,6 +247,19 @@ export class FsStore implements Store {
     };
     await walk(folder);
     return keys.filter((k) => !isStagingKey(k)).sort();
+  }
+
+  /** One `readdir` of the folder: its subdirectories (empty ones included), staging leftovers excluded. */
+  async listFolders(prefix: string): Promise<string[]> {
+    const dir = prefix === '' ? this.root : (checkFolder(prefix), this.pathOf(prefix));
+    let entries;
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch (err) {
+      if (errCode(err) === 'ENOENT' || errCode(err) === 'ENOTDIR') return [];
+      throw fromSystemError(err, 'list', dir);
+    }
+    return entries.filter((e) => e.isDirectory() && !e.name.startsWith(STAGING_MARK)).map((e) => e.name).sort();
   }
 
   async delete(key: string): Promise<void> {

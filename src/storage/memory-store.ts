@@ -5,7 +5,7 @@
  * @module
  */
 import { CkptError } from '../errors.js';
-import { checkFolder, checkKey, chunksOf, type PutData, type StagedWrite, type Store, type StoreStat } from './store.js';
+import { checkFolder, checkKey, chunksOf, foldersOfKeys, type PutData, type StagedWrite, type Store, type StoreStat } from './store.js';
 
 async function collect(data: PutData): Promise<Uint8Array> {
   const parts: Uint8Array[] = [];
@@ -101,6 +101,11 @@ export class MemoryStore implements Store {
 
   async list(prefix: string): Promise<string[]> {
     return [...this.data.keys()].filter((k) => k.startsWith(prefix)).sort();
+  }
+
+  async listFolders(prefix: string): Promise<string[]> {
+    if (prefix !== '') checkFolder(prefix);
+    return foldersOfKeys(this.data.keys(), prefix);
   }
 
   async delete(key: string): Promise<void> {

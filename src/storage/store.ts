@@ -59,6 +59,14 @@ export interface Store {
   stat(key: string): Promise<StoreStat | undefined>;
   /** Every key starting with `prefix` (use a trailing `/` for a folder), sorted, staging leftovers excluded. */
   list(prefix: string): Promise<string[]>;
+  /**
+   * Optional, for speed: names (not keys) of the folders directly under the folder `prefix` (ending
+   * with `/`, or `''` for the root), sorted, staging leftovers excluded; `[]` when there is none.
+   * One directory read on a filesystem, one delimited listing on an object store, instead of every
+   * key below. A filesystem store may include empty directories. Call {@link childFolders}, which
+   * falls back to {@link Store.list} for stores without it.
+   */
+  listFolders?(prefix: string): Promise<string[]>;
   /** Removes `key` durably; no error when it is missing. */
   delete(key: string): Promise<void>;
   /** Removes every key under the folder `prefix` (must end with `/`); no error when there are none. */
@@ -92,6 +100,25 @@ export function checkFolder(prefix: string): void {
 /** True when a key is (or lies inside) a staging leftover. */
 export function isStagingKey(key: string): boolean {
   return key.split('/').some((s) => s.startsWith(STAGING_MARK));
+}
+
+/** The child folders of `prefix` (see {@link Store.listFolders}), from `list` when the store has no cheaper way. */
+export async function childFolders(store: Store, prefix: string): Promise<string[]> {
+  if (store.listFolders !== undefined) return store.listFolders(prefix);
+  return foldersOfKeys(await store.list(prefix), prefix);
+}
+
+/** Names of the folders directly under `prefix` that hold some of `keys`, sorted, staging leftovers excluded. */
+export function foldersOfKeys(keys: Iterable<string>, prefix: string): string[] {
+  const names = new Set<string>();
+  for (const key of keys) {
+    if (!key.startsWith(prefix)) continue;
+    const slash = key.indexOf('/', prefix.length);
+    if (slash <= prefix.length) continue;
+    const name = key.slice(prefix.length, slash);
+    if (!name.startsWith(STAGING_MARK)) names.add(name);
+  }
+  return [...names].sort();
 }
 
 /** Iterates `data` as chunks without copying. */

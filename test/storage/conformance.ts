@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { isCkptError } from '../../src/errors.js';
-import type { Store } from '../../src/storage/store.js';
+import { childFolders, foldersOfKeys, type Store } from '../../src/storage/store.js';
 
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
 const dec = (b: Uint8Array): string => new TextDecoder().decode(b);
@@ -87,6 +87,35 @@ export function storeConformance(name: string, make: () => Store | Promise<Store
       expect(await s.list('x')).toEqual(['x/1', 'x/2', 'x/y/3', 'xz']);
       expect(await s.list('')).toEqual(['x/1', 'x/2', 'x/y/3', 'xz', 'z']);
       expect(await s.list('none/')).toEqual([]);
+    });
+
+    it('lists the immediate child folders of a prefix, sorted, without staging leftovers', async () => {
+      const s = await make();
+      for (const k of ['c/b/1', 'c/a/x/2', 'c/a/3', 'c/file', 'c2/z/1', 'top']) await s.put(k, enc(k));
+      expect(s.listFolders, 'a built-in store lists folders itself').toBeTypeOf('function');
+      for (const folders of [(p: string) => childFolders(s, p), async (p: string) => foldersOfKeys(await s.list(p), p)]) {
+        expect(await folders('c/')).toEqual(['a', 'b']);
+        expect(await folders('c/a/')).toEqual(['x']);
+        expect(await folders('')).toEqual(['c', 'c2']);
+        expect(await folders('none/')).toEqual([]);
+        expect(await folders('c/b/')).toEqual([]);
+      }
+      const w = await s.stage('c/d/');
+      await w.put('f.bin', enc('f'));
+      await w.commit('manifest.json', enc('{}'));
+      expect(await childFolders(s, 'c/')).toEqual(['a', 'b', 'd']);
+      await s.deletePrefix('c/a/');
+      expect(await childFolders(s, 'c/')).toEqual(['b', 'd']);
+      await rejectsWith(childFolders(s, 'c'), 'E_INVALID_ARGUMENT');
+    });
+
+    it('lists no folder for a staged write before its commit (or only its visible keys on object stores)', async () => {
+      const s = await make();
+      const w = await s.stage('ck/one/');
+      await w.put('a.bin', enc('a'));
+      expect(await childFolders(s, 'ck/')).toEqual(options.stagingVisible === true ? ['one'] : []);
+      await w.abort();
+      expect(await childFolders(s, 'ck/')).toEqual([]);
     });
 
     it('deletes keys and folders, quietly when missing', async () => {
