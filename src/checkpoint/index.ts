@@ -14,7 +14,7 @@
  * ```
  * @module
  */
-export { CheckpointManager, type SaveRequest, type SaveResult, type RestoreSelector } from './manager.js';
+export { CheckpointManager, type SaveRequest, type SaveResult, type RestoreSelector, type CloseOptions } from './manager.js';
 export { inferMode, everyCall, type CheckpointManagerOptions, type SlidingWindowOption } from './options.js';
 export { readCatalog, listCheckpoints, readManifest, deleteCheckpoint, runStore, type Catalog, type CheckpointInfo } from './catalog.js';
 export { verifyCheckpoint, verifyRun, verifyPath, type VerifyReport, type VerifyProblem, type ProblemKind } from './verify.js';
@@ -22,7 +22,8 @@ export { loadCheckpoint, loadCheckpointDir, type LoadedCheckpoint } from './load
 export { pruneRun, protectedCheckpoints, executeRetention, type PruneOptions, type PruneResult } from './retention.js';
 export { commitCheckpoint, type CheckpointContent } from './commit.js';
 export { acquireRunLock, type RunLock, type LockHolder, type LockOptions } from './lock.js';
-export { ensureRunInfo, gitInfo, type RunInfo, type GitInfo, type JsonValue } from './run-info.js';
+export { ensureRunInfo, readRunInfo, gitInfo, type RunInfo, type RunCheckpointing, type GitInfo, type JsonValue } from './run-info.js';
+export { STEPS_DIR } from './step-history.js';
 export { MANIFEST_VERSION, decodeManifest, encodeManifest, type Manifest, type ManifestFile } from './manifest.js';
 export { CHECKPOINTS_DIR, MANIFEST_FILE, STATE_FILE, RUN_FILE, LOCK_FILE, TENSOR_FILES, checkpointFolder, checkpointKey } from './layout.js';
 export { decodeStateFile, type StateFile, type FrameworkInfo } from './state-file.js';

@@ -14,6 +14,10 @@
  * }
  * await ckpt.close();
  * ```
+ * Besides the checkpoints, the manager keeps `run.json` (provenance; how the run judges "best";
+ * the checkpoint it resumed from), the metrics logs (`metrics.jsonl` + TensorBoard, see the `log`
+ * option and {@link CheckpointManager.log}) and the offered-step history (`steps/`, so save
+ * policies decide across restarts as if the run never stopped).
  * @module
  */
 import { CkptError, isCkptError } from '../errors.js';
