@@ -66,6 +66,7 @@ export interface CheckpointManagerOptions {
    * as `best_<metric>`. Log more (e.g. per-batch loss) with `manager.log.log(...)`.
    * A run that already has checkpoints is taken to resume from its latest: its TensorBoard session
    * starts after that step, so scalars an interrupted attempt logged past it are hidden.
+   * Each open starts a new TensorBoard session: pass `false` when opening a run only to restore from it.
    * Default: true with a filesystem store (the default store); false with other stores, which have
    * no directory (`true` there is `E_INVALID_ARGUMENT`).
    */
