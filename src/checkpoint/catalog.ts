@@ -38,9 +38,18 @@ export interface Catalog {
 /** Manifests read at once when listing a run: enough to hide latency, few enough for any store. */
 export const MANIFEST_READ_CONCURRENCY = 32;
 
-/** Names of the folders directly under `checkpoints/` (staging leftovers excluded), sorted: one listing, not a walk of every file. */
+/**
+ * Names of the folders directly under `checkpoints/` (staging leftovers excluded), sorted: one
+ * listing, not a walk of every file. On a filesystem this may include empty directories: see
+ * {@link holdsFiles}, which callers ask only about folders without a manifest (rare).
+ */
 export async function checkpointFolders(store: Store): Promise<string[]> {
   return childFolders(store, CHECKPOINTS_DIR);
+}
+
+/** False for an empty directory under `checkpoints/` (which is nothing, not an incomplete checkpoint). */
+export async function holdsFiles(store: Store, name: string): Promise<boolean> {
+  return (await store.list(checkpointFolder(name))).length > 0;
 }
 
 /** Reads and validates the manifest of `name`; `E_INCOMPLETE` when missing or invalid. */
@@ -61,7 +70,7 @@ export async function readManifest(store: Store, name: string): Promise<Manifest
 /** Lists a run's checkpoints from their manifests, read {@link MANIFEST_READ_CONCURRENCY} at a time. Read-only. */
 export async function readCatalog(store: Store): Promise<Catalog> {
   const names = await checkpointFolders(store);
-  const results = new Array<CheckpointInfo | CkptError>(names.length);
+  const results = new Array<CheckpointInfo | CkptError | undefined>(names.length);
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < names.length) {
@@ -71,7 +80,7 @@ export async function readCatalog(store: Store): Promise<Catalog> {
         results[i] = infoOf(name, await readManifest(store, name));
       } catch (err) {
         if (!isCkptError(err, 'E_INCOMPLETE')) throw err;
-        results[i] = err;
+        results[i] = (await holdsFiles(store, name)) ? err : undefined;
       }
     }
   };
@@ -80,7 +89,7 @@ export async function readCatalog(store: Store): Promise<Catalog> {
   const incomplete = new Map<string, string>();
   for (const [i, r] of results.entries()) {
     if (r instanceof CkptError) incomplete.set(names[i] ?? '', r.message);
-    else found.push(r);
+    else if (r !== undefined) found.push(r);
   }
   return { checkpoints: found.sort(compareOldestFirst), incomplete };
 }

@@ -11,7 +11,7 @@ import { FsStore } from '../storage/fs-store.js';
 import type { Store } from '../storage/store.js';
 import { Crc32c, crc32cHex } from '../util/crc32c.js';
 import { CHECKPOINTS_DIR, checkpointFolder, checkpointKey, MANIFEST_FILE } from './layout.js';
-import { checkpointFolders, readManifest } from './catalog.js';
+import { checkpointFolders, holdsFiles, readManifest } from './catalog.js';
 
 /** What can be wrong with one file of a checkpoint. */
 export type ProblemKind = 'manifest' | 'missing' | 'size' | 'checksum' | 'extra';
@@ -86,7 +86,11 @@ export async function verifyCheckpoint(store: Store, name: string): Promise<Veri
 /** Verifies every checkpoint folder of a run (folders without a manifest included), sorted by name. */
 export async function verifyRun(store: Store): Promise<VerifyReport[]> {
   const reports: VerifyReport[] = [];
-  for (const name of await checkpointFolders(store)) reports.push(await verifyCheckpoint(store, name));
+  for (const name of await checkpointFolders(store)) {
+    const report = await verifyCheckpoint(store, name);
+    if (!report.ok && !(await holdsFiles(store, name))) continue; // an empty directory: nothing to verify
+    reports.push(report);
+  }
   return reports;
 }
 
