@@ -9,6 +9,7 @@
 import { z } from 'zod';
 import { CkptError } from '../errors.js';
 import { parseJson } from '../util/json.js';
+import { checkManifestFast } from './manifest-check.js';
 import type { CheckpointRecord, SaveTrigger } from './policies/types.js';
 
 /** Current manifest format version. Readers reject versions they do not know. */
@@ -22,7 +23,8 @@ const fileName = z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9._-]{0,254}$/, 'a plai
 /** A metric value in JSON: a finite number, or `"NaN"`, `"Infinity"`, `"-Infinity"`. */
 const jsonMetric = z.union([z.number(), z.enum(['NaN', 'Infinity', '-Infinity'])]);
 
-const manifestSchema = z.object({
+/** The definition of a valid manifest (JSON form). `checkManifestFast` accepts a subset of it, faster. */
+export const manifestSchema = z.object({
   format: z.literal('ckpt.checkpoint'),
   version: z.literal(MANIFEST_VERSION),
   name: z.string(),
@@ -35,6 +37,9 @@ const manifestSchema = z.object({
   reasons: z.array(z.string()),
   files: z.record(fileName, z.object({ size: z.number().int().min(0), crc32c: z.string().regex(/^[0-9a-f]{8}$/) })),
 });
+
+/** A manifest as JSON, validated: non-finite metrics still as strings. */
+export type ManifestJson = z.infer<typeof manifestSchema>;
 
 /** Size and CRC32C (8 lowercase hex digits) of one file. */
 export interface ManifestFile {
@@ -92,16 +97,18 @@ export function decodeManifest(bytes: Uint8Array, what: string): Manifest {
     throw new CkptError('E_INCOMPLETE', `${what} is not UTF-8`, { cause: err });
   }
   const raw = parseJson(text, what, { code: 'E_INCOMPLETE', maxLength: MAX_MANIFEST_CHARS });
-  const r = manifestSchema.safeParse(raw);
-  if (!r.success) {
-    const issue = r.error.issues[0];
-    const where = issue === undefined ? '' : ` at ${issue.path.join('.') || '(root)'}: ${issue.message}`;
-    throw new CkptError('E_INCOMPLETE', `${what} is not a valid ckpt manifest${where}`, { cause: r.error });
-  }
-  const d = r.data;
+  const d = checkManifestFast(raw) ?? parseWithSchema(raw, what);
   if (Object.hasOwn(d.files, 'manifest.json')) throw new CkptError('E_INCOMPLETE', `${what} lists itself`);
   const { trigger, ...rest } = d;
   return { ...rest, metrics: decodeMetrics(d.metrics), ...(trigger === undefined ? {} : { trigger }) };
+}
+
+function parseWithSchema(raw: unknown, what: string): ManifestJson {
+  const r = manifestSchema.safeParse(raw);
+  if (r.success) return r.data;
+  const issue = r.error.issues[0];
+  const where = issue === undefined ? '' : ` at ${issue.path.join('.') || '(root)'}: ${issue.message}`;
+  throw new CkptError('E_INCOMPLETE', `${what} is not a valid ckpt manifest${where}`, { cause: r.error });
 }
 
 /** The record policies see for a checkpoint. `name` is the folder name (the truth on disk). */
