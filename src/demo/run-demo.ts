@@ -134,7 +134,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     const onEpochEnd = async (info: EpochInfo): Promise<void> => {
       const metrics = { loss: info.loss, ...(await valMetrics()) };
       // the manager logs these metrics (metrics.jsonl + TensorBoard) and flushes them once per epoch
-      const saved = await manager.save({ epoch: info.epoch, step: info.step, metrics, state: await stateFor(info.state) });
+      // captureState copies every tensor out of TF.js, so the manager may keep these bytes as they
+      // are (copy: false): save() returns without a second copy while the write goes on.
+      const saved = await manager.save({ epoch: info.epoch, step: info.step, metrics, state: await stateFor(info.state), copy: false });
       progress.endEpoch(`${formatMetrics(metrics)}${saved.saved ? `  saved ${saved.name}` : ''}`);
       if (info.epoch + 1 < epochs) progress.startEpoch(info.epoch + 1, 0, batches);
     };

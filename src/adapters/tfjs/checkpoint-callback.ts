@@ -78,7 +78,9 @@ export class CheckpointCallback extends tf.Callback {
     const metrics = { ...fitLogs, ...validationMetrics(ev.metrics) };
     const step = this.model.optimizer.iterations;
     const state = { ...(await captureState(this.model)), ...(o.extraState?.() ?? {}) };
-    const result = await o.manager.save({ epoch, step, metrics, state });
+    // captureState's tensors are fresh copies the manager may own (no second copy); what
+    // extraState returns may be the caller's live memory, so then the manager copies.
+    const result = await o.manager.save({ epoch, step, metrics, state, copy: o.extraState !== undefined });
     o.onSave?.(result, epoch, metrics);
   }
 
