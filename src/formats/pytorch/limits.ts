@@ -64,7 +64,9 @@ export interface ZipLimits {
   maxCompressionRatio?: number;
   /**
    * CRC-32 mismatch handling: `'error'` throws `E_CORRUPT`, `'warn'` calls `onWarning`, `'off'`
-   * skips the check (torch itself never checks). Default: `'error'`.
+   * skips the check (torch itself never checks). A recorded CRC of 0 on non-empty data means the
+   * writer did not compute one (torch's `set_crc32_options(False)`): that is a warning, never an
+   * error. Default: `'error'`.
    */
   crc?: CrcPolicy;
   /** Receives non-fatal findings (CRC mismatches under `crc: 'warn'`, dropped attributes). Default: none. */

@@ -37,6 +37,8 @@ export interface RawEntry {
   declaredOffset?: number;
   /** Name written in the local header instead of `name`. */
   localName?: string;
+  /** CRC-32 to record instead of the real one (torch with CRC disabled records 0). */
+  declaredCrc?: number;
 }
 
 /** A classic (non-zip64) zip archive of the entries, in memory. */
@@ -48,7 +50,7 @@ export function buildZip(entries: RawEntry[], options: { declaredEntryCount?: nu
     const body = e.deflate ? deflateRawSync(e.data) : Buffer.from(e.data);
     const name = Buffer.from(e.name, 'utf8');
     const localName = Buffer.from(e.localName ?? e.name, 'utf8');
-    const crc = crc32(e.data) >>> 0;
+    const crc = e.declaredCrc ?? crc32(e.data) >>> 0;
     const lh = Buffer.alloc(30);
     lh.writeUInt32LE(0x04034b50, 0);
     lh.writeUInt16LE(20, 4);

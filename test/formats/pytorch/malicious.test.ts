@@ -228,6 +228,16 @@ describe('hostile zips', () => {
     expect(await parsePth(zip, { crc: 'warn', onWarning: (m) => warnings.push(m) })).toBe(2);
     expect(warnings[0]).toContain('CRC-32 mismatch');
   });
+
+  it('a CRC of 0 (torch saved with CRC disabled) is not a mismatch: read, with a warning', async () => {
+    const zip = buildZip([
+      { name: 'archive/data.pkl', data: pk(0x80, 2, 'K', 1, '.'), declaredCrc: 0 },
+      { name: 'archive/version', data: Buffer.from('3\n') },
+    ]);
+    const warnings: string[] = [];
+    expect(await parsePth(zip, { onWarning: (m) => warnings.push(m) })).toBe(1);
+    expect(warnings).toEqual([expect.stringContaining('no CRC-32 recorded')]);
+  });
 });
 
 describe('truncated and corrupted files', () => {

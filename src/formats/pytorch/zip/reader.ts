@@ -247,7 +247,10 @@ export class ZipReader {
     }
     if (this.options.crc !== 'off') {
       const actual = (checkWhileReading ? running : crc32(data)) >>> 0;
-      if (actual !== entry.crc32) {
+      if (entry.crc32 === 0 && actual !== 0) {
+        // torch >= 2.1 can save with CRCs disabled (set_crc32_options(False)): the field is then 0.
+        this.options.onWarning(`no CRC-32 recorded for ${JSON.stringify(entry.name)} (saved with CRCs disabled); its bytes are unchecked`);
+      } else if (actual !== entry.crc32) {
         const msg = `CRC-32 mismatch in ${JSON.stringify(entry.name)}: stored ${entry.crc32.toString(16)}, computed ${actual.toString(16)} (corrupt file?)`;
         if (this.options.crc === 'error') throw new CkptError('E_CORRUPT', `${msg}; pass crc: 'warn' to read anyway`, { details: { name: entry.name } });
         this.options.onWarning(msg);
