@@ -1,13 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { captureIO } from '../../../src/cli/io.js';
-import { runCli } from '../../../src/cli/main.js';
+import { runCkpt } from '../../helpers/cli.js';
 
-async function run(...argv: string[]) {
-  const io = captureIO();
-  const code = await runCli(argv, io);
-  return { code, out: io.out(), err: io.err() };
-}
+const run = (...argv: string[]) => runCkpt(undefined, ...argv);
 
 describe('ckpt completion', () => {
   it('prints a bash script that bash accepts and that completes every command', async () => {

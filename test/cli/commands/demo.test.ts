@@ -2,18 +2,13 @@ import { existsSync } from 'node:fs';
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { captureIO } from '../../../src/cli/io.js';
-import { runCli } from '../../../src/cli/main.js';
+import { runCkpt } from '../../helpers/cli.js';
 import type { DemoSummary } from '../../../src/demo/summary.js';
 import { useTempDirs } from '../../helpers/tmp.js';
 
 const tmp = useTempDirs();
 
-async function demo(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const io = captureIO();
-  const code = await runCli(['demo', ...args], io);
-  return { code, out: io.out(), err: io.err() };
-}
+const demo = (args: string[]) => runCkpt(undefined, 'demo', ...args);
 
 describe('ckpt demo', () => {
   it('a short seeded run reaches test accuracy >= 0.95 and writes every file it reports (--json)', async () => {

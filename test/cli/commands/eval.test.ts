@@ -3,8 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { captureIO } from '../../../src/cli/io.js';
-import { runCli } from '../../../src/cli/main.js';
+import { runCkpt } from '../../helpers/cli.js';
 import { loadDemoData } from '../../../src/demo/data/load.js';
 import type { Dataset } from '../../../src/demo/data/dataset.js';
 import { runDemo } from '../../../src/demo/run-demo.js';
@@ -21,11 +20,7 @@ function toCsv(d: Dataset, header: boolean): string {
   return `${header ? `${Array.from({ length: f }, (_, i) => `pixel_${i}`).join(',')},label\n` : ''}${rows.join('\n')}\n`;
 }
 
-async function evalCli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const io = captureIO();
-  const code = await runCli(['eval', ...args], io);
-  return { code, out: io.out(), err: io.err() };
-}
+const evalCli = (args: string[]) => runCkpt(undefined, 'eval', ...args);
 
 describe('ckpt eval', () => {
   beforeAll(async () => {

@@ -2,19 +2,14 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { captureIO } from '../../../src/cli/io.js';
-import { runCli } from '../../../src/cli/main.js';
+import { runCkpt } from '../../helpers/cli.js';
 import { writeSafetensorsFile } from '../../../src/formats/safetensors/index.js';
 import { Tensor } from '../../../src/tensor/tensor.js';
 import { useTempDirs } from '../../helpers/tmp.js';
 
 const legacy = (name: string) => fileURLToPath(new URL(`../../fixtures/safetensors-legacy/${name}.safetensors`, import.meta.url));
 
-async function run(cwd: string, ...argv: string[]) {
-  const io = captureIO({ cwd });
-  const code = await runCli(argv, io);
-  return { code, out: io.out(), err: io.err() };
-}
+const run = runCkpt;
 
 describe('ckpt inspect', () => {
   const tempDir = useTempDirs();

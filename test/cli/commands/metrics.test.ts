@@ -7,16 +7,11 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { classificationOutputSchema, regressionOutputSchema } from '../../../src/cli/commands/metrics.js';
-import { captureIO } from '../../../src/cli/io.js';
-import { runCli } from '../../../src/cli/main.js';
+import { runCkpt } from '../../helpers/cli.js';
 import { classificationMetrics, classificationReport, regressionMetrics } from '../../../src/metrics/index.js';
 import { useTempDirs } from '../../helpers/tmp.js';
 
-async function run(cwd: string, ...argv: string[]) {
-  const io = captureIO({ cwd });
-  const code = await runCli(argv, io);
-  return { code, out: io.out(), err: io.err() };
-}
+const run = runCkpt;
 
 const yTrue = [0, 1, 2, 2, 1, 0, 2, 1];
 const yPred = [0, 2, 2, 2, 1, 0, 1, 1];

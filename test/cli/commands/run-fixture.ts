@@ -1,8 +1,6 @@
 /** Real runs for the run-management command tests, written by the CheckpointManager into temp dirs. */
 import { closeSync, fstatSync, openSync, readSync, writeSync } from 'node:fs';
 import { CheckpointManager } from '../../../src/checkpoint/manager.js';
-import { captureIO } from '../../../src/cli/io.js';
-import { runCli } from '../../../src/cli/main.js';
 import { Tensor } from '../../../src/tensor/tensor.js';
 import type { StateValue } from '../../../src/tensor/state-tree.js';
 
@@ -56,8 +54,4 @@ export function flipByte(path: string, offset = -1): void {
 }
 
 /** Runs `ckpt ...argv` in-process with `cwd`; returns the exit status and both streams. */
-export async function ckpt(cwd: string, ...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const io = captureIO({ cwd });
-  const code = await runCli(argv, io);
-  return { code, out: io.out(), err: io.err() };
-}
+export { runCkpt as ckpt } from '../../helpers/cli.js';
