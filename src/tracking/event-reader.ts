@@ -15,7 +15,8 @@
  *
  * @module
  */
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
+import { readBoundedFile } from '../util/read-bounded.js';
 import { join } from 'node:path';
 import { CkptError, fromSystemError, isCkptError, type CkptErrorCode } from '../errors.js';
 import { SCALARS_PLUGIN, SessionLogStatus, SummaryDataClass, TfDataType, decodeEvent, type EventMessage, type SummaryMetadata, type SummaryValue } from './event-proto.js';
@@ -173,15 +174,7 @@ export function scalarValue(v: SummaryValue, meta: SummaryMetadata | undefined):
 
 /** Reads one event file from disk (size-checked first). OS errors throw as `CkptError`s; contents never do. */
 export async function readEventFile(path: string, options: ReadEventsOptions = {}): Promise<EventReadResult> {
-  const max = options.maxFileBytes ?? DEFAULT_MAX_EVENT_FILE_BYTES;
-  let bytes: Uint8Array;
-  try {
-    const s = await stat(path);
-    if (s.size > max) throw new CkptError('E_LIMIT', `${path} is ${s.size} bytes, over the limit of ${max}`, { details: { path, size: s.size } });
-    bytes = await readFile(path);
-  } catch (err) {
-    throw fromSystemError(err, 'read event file', path);
-  }
+  const bytes = await readBoundedFile(path, options.maxFileBytes ?? DEFAULT_MAX_EVENT_FILE_BYTES, 'read event file');
   return readEvents(bytes, options);
 }
 

@@ -16,7 +16,8 @@
  *
  * @module
  */
-import { open, readFile, stat, truncate } from 'node:fs/promises';
+import { open, stat, truncate } from 'node:fs/promises';
+import { readBoundedFile } from '../util/read-bounded.js';
 import { CkptError, fromSystemError } from '../errors.js';
 import { AppendFile } from './append-file.js';
 
@@ -238,14 +239,6 @@ export function readMetricsLog(bytes: Uint8Array, options: ReadMetricsLogOptions
 
 /** Reads `metrics.jsonl` from disk (size-checked first). OS errors throw as `CkptError`s; contents never do. */
 export async function readMetricsLogFile(path: string, options: ReadMetricsLogOptions = {}): Promise<MetricsLogReadResult> {
-  const max = options.maxFileBytes ?? DEFAULT_MAX_LOG_BYTES;
-  let bytes: Uint8Array;
-  try {
-    const s = await stat(path);
-    if (s.size > max) throw new CkptError('E_LIMIT', `${path} is ${s.size} bytes, over the limit of ${max}`, { details: { path, size: s.size } });
-    bytes = await readFile(path);
-  } catch (err) {
-    throw fromSystemError(err, 'read metrics log', path);
-  }
+  const bytes = await readBoundedFile(path, options.maxFileBytes ?? DEFAULT_MAX_LOG_BYTES, 'read metrics log');
   return readMetricsLog(bytes, options);
 }
