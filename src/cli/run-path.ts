@@ -9,7 +9,7 @@ import { stat } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import { CHECKPOINTS_DIR, MANIFEST_FILE, STATE_FILE } from '../checkpoint/layout.js';
 import { CkptError, fromSystemError } from '../errors.js';
-import { StandaloneCheckpointStore } from '../formats/checkpoint-dir/store.js';
+import { StandaloneCheckpointStore } from '../interop/checkpoint-dir/store.js';
 import { FsStore } from '../storage/fs-store.js';
 import type { Store } from '../storage/store.js';
 

@@ -1,14 +1,14 @@
 /**
  * Loading the named tensors of whatever `ckpt diff` is given: a checkpoint directory (through
  * `loadCheckpoint`, so every file is verified first) or a checkpoint file in any format the
- * format dispatch (`formats/detect.ts`) reads. A run directory is refused with a hint.
+ * format dispatch (`interop/detect.ts`) reads. A run directory is refused with a hint.
  *
  * @module
  */
 import { loadCheckpoint } from '../checkpoint/load.js';
 import { CkptError } from '../errors.js';
-import { detectFormat } from '../formats/detect.js';
-import { materializeTensors } from '../formats/state-source.js';
+import { detectFormat } from '../interop/detect.js';
+import { materializeTensors } from '../interop/state-source.js';
 import { tensorsOf } from '../tensor/state-tree.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { pathKind, resolveTarget } from './run-path.js';

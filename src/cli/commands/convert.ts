@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { convertCheckpoint } from '../../formats/convert.js';
+import { convertCheckpoint } from '../../interop/convert.js';
 import { bindAction, examples, type CommandDefinition } from '../command.js';
 import { byteProgress, NO_PROGRESS, type ByteProgress } from '../progress.js';
 import { formatBytes } from '../table.js';

@@ -8,8 +8,8 @@
  * @module
  */
 import { CkptError } from '../../errors.js';
-import { detectFormat, type CheckpointFormat, type CheckpointSummary, type TensorSummary } from '../../formats/detect.js';
-import { materializeTensor } from '../../formats/state-source.js';
+import { detectFormat, type CheckpointFormat, type CheckpointSummary, type TensorSummary } from '../../interop/detect.js';
+import { materializeTensor } from '../../interop/state-source.js';
 import { tensorStats, type TensorStats } from '../../tensor/stats.js';
 import { forEachNumber } from '../../tensor/values.js';
 import { bindAction, examples, type CommandDefinition } from '../command.js';

@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { convertOutputSchema } from '../../../src/cli/commands/format-schemas.js';
-import { convertCheckpoint } from '../../../src/formats/convert.js';
+import { convertCheckpoint } from '../../../src/interop/convert.js';
 import { readPth } from '../../../src/formats/pytorch/index.js';
 import { readSafetensorsFile, readSafetensorsHeader } from '../../../src/formats/safetensors/index.js';
 import { describeState } from '../../formats/pytorch/describe.js';

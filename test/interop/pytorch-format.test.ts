@@ -6,14 +6,14 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { pytorchFormat } from '../../../src/formats/pytorch/format.js';
-import { readPth } from '../../../src/formats/pytorch/index.js';
-import { materializeState, sourceFromState } from '../../../src/formats/state-source.js';
-import type { Skeleton } from '../../../src/tensor/state-tree.js';
-import { Tensor } from '../../../src/tensor/tensor.js';
-import { useTempDirs } from '../../helpers/tmp.js';
-import { describeState } from './describe.js';
-import { FIXTURES } from './python.js';
+import { pytorchFormat } from '../../src/interop/pytorch-format.js';
+import { readPth } from '../../src/formats/pytorch/index.js';
+import { materializeState, sourceFromState } from '../../src/interop/state-source.js';
+import type { Skeleton } from '../../src/tensor/state-tree.js';
+import { Tensor } from '../../src/tensor/tensor.js';
+import { useTempDirs } from '../helpers/tmp.js';
+import { describeState } from '../formats/pytorch/describe.js';
+import { FIXTURES } from '../formats/pytorch/python.js';
 
 const write = pytorchFormat.write ?? (() => Promise.reject(new Error('.pth must be writable')));
 const fixtures = readdirSync(FIXTURES).filter((f) => f.endsWith('.pt')).sort();

@@ -7,17 +7,17 @@
  * @module
  */
 import { stat } from 'node:fs/promises';
-import { flattenState } from '../../tensor/state-tree.js';
-import { Tensor } from '../../tensor/tensor.js';
-import type { CheckpointFormat, CheckpointSummary, PathProbe } from '../detect.js';
-import { inferRecord } from '../checkpoint-dir/record.js';
-import { materializeState, sourceFromState } from '../state-source.js';
-import { inspectPth } from './inspect.js';
-import { resolveReadOptions } from './limits.js';
-import { loadPickle, readPth } from './read.js';
-import { fileSource } from './source.js';
-import { toStateValue } from './to-state.js';
-import { writePth } from './write.js';
+import { flattenState } from '../tensor/state-tree.js';
+import { Tensor } from '../tensor/tensor.js';
+import type { CheckpointFormat, CheckpointSummary, PathProbe } from './detect.js';
+import { inferRecord } from './checkpoint-dir/record.js';
+import { materializeState, sourceFromState } from './state-source.js';
+import { inspectPth } from '../formats/pytorch/inspect.js';
+import { resolveReadOptions } from '../formats/pytorch/limits.js';
+import { loadPickle, readPth } from '../formats/pytorch/read.js';
+import { fileSource } from '../formats/pytorch/source.js';
+import { toStateValue } from '../formats/pytorch/to-state.js';
+import { writePth } from '../formats/pytorch/write.js';
 
 /** Metadata of a source read from a `.pth`: its tensors are PyTorch tensors (as Hugging Face's `save_file` records). */
 const PT_METADATA: Readonly<Record<string, string>> = { format: 'pt' };

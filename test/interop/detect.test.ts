@@ -6,7 +6,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { detectFormat, formatForOutput, outputExtension } from '../../src/formats/detect.js';
+import { detectFormat, formatForOutput, outputExtension } from '../../src/interop/detect.js';
 import { useTempDirs } from '../helpers/tmp.js';
 
 const fixture = (rel: string) => fileURLToPath(new URL(`../fixtures/${rel}`, import.meta.url));

@@ -18,7 +18,7 @@ import { snapshotState } from '../../checkpoint/snapshot.js';
 import { decodeStateFile, encodeStateFile } from '../../checkpoint/state-file.js';
 import { verifyCheckpoint } from '../../checkpoint/verify.js';
 import { CkptError } from '../../errors.js';
-import { readSafetensorsHeader } from '../safetensors/read-file.js';
+import { readSafetensorsHeader } from '../../formats/safetensors/read-file.js';
 import type { CheckpointFormat, CheckpointSummary, FormatWriteOptions, TensorSummary } from '../detect.js';
 import { materializeState, sourceFromState, type StateSource } from '../state-source.js';
 import { inferRecord } from './record.js';

@@ -6,15 +6,15 @@
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { checkpointDirFormat } from '../../src/formats/checkpoint-dir/format.js';
-import { safetensorsFormat } from '../../src/formats/safetensors/format.js';
-import { joinStateMetadata, RECORD_KEY, SKELETON_KEY, splitStateMetadata } from '../../src/formats/state-metadata.js';
-import { isFlatSkeleton, materializeState, materializeTensor, sourceFromState, sourceBytes, tapSource } from '../../src/formats/state-source.js';
+import { checkpointDirFormat } from '../../src/interop/checkpoint-dir/format.js';
+import { safetensorsFormat } from '../../src/interop/safetensors-format.js';
+import { joinStateMetadata, RECORD_KEY, SKELETON_KEY, splitStateMetadata } from '../../src/interop/state-metadata.js';
+import { isFlatSkeleton, materializeState, materializeTensor, sourceFromState, sourceBytes, tapSource } from '../../src/interop/state-source.js';
 import { OrderedDict } from '../../src/tensor/state-tree.js';
 import { Tensor } from '../../src/tensor/tensor.js';
 import { useTempDirs } from '../helpers/tmp.js';
-import { describeState } from './pytorch/describe.js';
-import { seedCheckpoint, stateArb } from './pytorch/trees.js';
+import { describeState } from '../formats/pytorch/describe.js';
+import { seedCheckpoint, stateArb } from '../formats/pytorch/trees.js';
 
 const plain = (d: unknown): unknown => JSON.parse(JSON.stringify(d));
 

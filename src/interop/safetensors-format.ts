@@ -7,13 +7,13 @@
  * @module
  */
 import { stat } from 'node:fs/promises';
-import { replaceFileAtomically } from '../atomic-file.js';
-import type { CheckpointFormat, PathProbe } from '../detect.js';
-import { joinStateMetadata, splitStateMetadata } from '../state-metadata.js';
-import { isFlatSkeleton } from '../state-source.js';
-import { readSafetensorsHeader, readSafetensorsLazy } from './read-file.js';
-import { serializeSafetensors } from './serialize.js';
-import { writeSafetensorsFile } from './write-file.js';
+import { replaceFileAtomically } from './atomic-file.js';
+import type { CheckpointFormat, PathProbe } from './detect.js';
+import { joinStateMetadata, splitStateMetadata } from './state-metadata.js';
+import { isFlatSkeleton } from './state-source.js';
+import { readSafetensorsHeader, readSafetensorsLazy } from '../formats/safetensors/read-file.js';
+import { serializeSafetensors } from '../formats/safetensors/serialize.js';
+import { writeSafetensorsFile } from '../formats/safetensors/write-file.js';
 
 const JSON_START = new Set([0x7b, 0x20, 0x09, 0x0a, 0x0d]);
 

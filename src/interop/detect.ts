@@ -18,8 +18,8 @@ import { CkptError, fromSystemError } from '../errors.js';
 import type { DType } from '../tensor/dtype.js';
 import type { Skeleton } from '../tensor/state-tree.js';
 import { checkpointDirFormat } from './checkpoint-dir/format.js';
-import { pytorchFormat } from './pytorch/format.js';
-import { safetensorsFormat } from './safetensors/format.js';
+import { pytorchFormat } from './pytorch-format.js';
+import { safetensorsFormat } from './safetensors-format.js';
 import type { CheckpointRecordInfo, StateSource } from './state-source.js';
 
 export type { StateSource, TensorSource, CheckpointRecordInfo } from './state-source.js';

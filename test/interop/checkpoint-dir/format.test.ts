@@ -7,15 +7,15 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { listCheckpoints, loadCheckpoint, verifyCheckpoint } from '../../../src/checkpoint/index.js';
-import { checkpointDirFormat } from '../../../src/formats/checkpoint-dir/format.js';
-import { inferRecord } from '../../../src/formats/checkpoint-dir/record.js';
-import { StandaloneCheckpointStore } from '../../../src/formats/checkpoint-dir/store.js';
-import { materializeState, sourceFromState } from '../../../src/formats/state-source.js';
+import { checkpointDirFormat } from '../../../src/interop/checkpoint-dir/format.js';
+import { inferRecord } from '../../../src/interop/checkpoint-dir/record.js';
+import { StandaloneCheckpointStore } from '../../../src/interop/checkpoint-dir/store.js';
+import { materializeState, sourceFromState } from '../../../src/interop/state-source.js';
 import { FsStore } from '../../../src/storage/fs-store.js';
 import { Tuple } from '../../../src/tensor/state-tree.js';
 import { Tensor } from '../../../src/tensor/tensor.js';
 import { useTempDirs } from '../../helpers/tmp.js';
-import { describeState } from '../pytorch/describe.js';
+import { describeState } from '../../formats/pytorch/describe.js';
 
 const write = checkpointDirFormat.write ?? (() => Promise.reject(new Error('checkpoint dirs must be writable')));
 

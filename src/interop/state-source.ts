@@ -16,7 +16,7 @@
 import { CkptError, isCkptError } from '../errors.js';
 import { flattenState, unflattenState, type Skeleton, type StateValue } from '../tensor/state-tree.js';
 import { Tensor } from '../tensor/tensor.js';
-import type { LazyTensor } from './safetensors/types.js';
+import type { LazyTensor } from '../formats/safetensors/types.js';
 
 /** Epoch, step and metrics of a checkpoint, when the source knows them. */
 export interface CheckpointRecordInfo {
