@@ -22,6 +22,9 @@ export interface Scores {
   readonly data: Float64Array;
   readonly rows: number;
   readonly cols: number;
+  /** Smallest and largest value of `data`, when known (found while validating). */
+  readonly min?: number;
+  readonly max?: number;
 }
 
 function isMatrixObject(v: unknown): v is { readonly data: ArrayLike<number>; readonly cols: number } {
@@ -65,6 +68,21 @@ export function checkFinite(values: Float64Array, what: string): void {
   }
 }
 
+/** {@link checkFinite} that also returns `[min, max]` of the values (in the same pass). */
+export function finiteRange(values: Float64Array, what: string): [number, number] {
+  let min = Infinity;
+  let max = -Infinity;
+  let bad = 0;
+  for (let i = 0; i < values.length; i++) {
+    const x = values[i] as number;
+    bad += x - x; // 0 for a finite x, NaN (for good) after a NaN or an infinity
+    if (x < min) min = x;
+    if (x > max) max = x;
+  }
+  if (bad !== 0) checkFinite(values, what);
+  return [min, max];
+}
+
 /** Throws `E_EMPTY_INPUT` when `n` is 0. */
 export function checkNotEmpty(n: number, what: string): void {
   if (n === 0) throw new CkptError('E_EMPTY_INPUT', `${what} is empty; metrics need at least one sample`);
@@ -83,6 +101,18 @@ export function checkSameLength(a: number, b: number, whatA: string, whatB: stri
  * fractional or too-large labels.
  */
 export function toLabels(v: NumberVector, what: string, numClasses?: number): Int32Array {
+  if (v instanceof Int32Array) {
+    // Already integers: only the range needs checking (negative values wrap to >= 2^31 unsigned).
+    const limit = numClasses ?? 2 ** 31 - 1;
+    for (let i = 0; i < v.length; i++) {
+      if (((v[i] as number) >>> 0) >= limit) return toLabelsChecked(v, what, numClasses);
+    }
+    return v;
+  }
+  return toLabelsChecked(v, what, numClasses);
+}
+
+function toLabelsChecked(v: NumberVector, what: string, numClasses?: number): Int32Array {
   const values = v instanceof Int32Array ? v : toFloat64(v, what);
   const out = values instanceof Int32Array ? values : new Int32Array(values.length);
   const limit = numClasses ?? 2 ** 31 - 1;
@@ -127,8 +157,9 @@ export function toScores(v: NumberVector | ScoreMatrix, what: string): Scores {
 }
 
 function checkedScores(data: Float64Array, cols: number, what: string): Scores {
-  checkFinite(data, what);
-  return { data, rows: data.length / cols, cols };
+  if (data.length === 0) return { data, rows: 0, cols };
+  const [min, max] = finiteRange(data, what);
+  return { data, rows: data.length / cols, cols, min, max };
 }
 
 /** The index of the largest score of each row (the first one on ties, like `numpy.argmax`). */

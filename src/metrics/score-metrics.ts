@@ -17,7 +17,7 @@ import { Float64Buffer, Int32Buffer } from './buffer.js';
 import { ExactSum } from './exact-sum.js';
 import { checkSameOptions, checkState, type MetricJson, type Metric, type MetricState, type Reduction } from './metric.js';
 import { forEachLogLoss, topKHits } from './probabilistic.js';
-import { averagePrecisionRanked, ovrRanking, rankScores, rocAucRanked, type RankedScores } from './ranking.js';
+import { averagePrecisionRanked, ovrRanking, ovrRocAuc, rankScores, rocAucScores, type RankedScores } from './ranking.js';
 import type { Scores } from './input.js';
 
 /** Options of the score metrics. */
@@ -154,10 +154,17 @@ abstract class RankingMetric<O extends ScoreMetricOptions> extends ScoreMetric<O
   readonly higherIsBetter = true;
   protected readonly labels = new Int32Buffer();
   protected readonly scores = new Float64Buffer();
+  /** Smallest and largest binary score kept, when every batch reported them (saves a pass in compute). */
+  protected range: [number, number] | undefined = [Infinity, -Infinity];
   protected add(yTrue: Int32Array, scores: Scores): void {
     this.labels.push(yTrue);
     if (this.options.numClasses > 2 || scores.cols === 1) this.scores.push(scores.data);
     else this.scores.push(scores.data.filter((_, i) => i % 2 === 1));
+    if (this.range !== undefined && this.options.numClasses === 2 && scores.cols === 1 && scores.min !== undefined && scores.max !== undefined) {
+      this.range = [Math.min(this.range[0], scores.min), Math.max(this.range[1], scores.max)];
+    } else if (scores.rows > 0) {
+      this.range = undefined;
+    }
   }
   protected binary(): RankedScores {
     const y = this.labels.view();
@@ -176,10 +183,12 @@ abstract class RankingMetric<O extends ScoreMetricOptions> extends ScoreMetric<O
     if (scores.length !== labels.length * cols) throw new CkptError('E_INVALID_ARGUMENT', 'state: scores do not match labels');
     this.labels.push(labels);
     this.scores.push(scores);
+    if (labels.length > 0) this.range = undefined;
   }
   protected clear(): void {
     this.labels.clear();
     this.scores.clear();
+    this.range = [Infinity, -Infinity];
   }
 }
 
@@ -189,8 +198,9 @@ export class RocAuc extends RankingMetric<RocAucOptions> {
   protected get kind(): string { return 'roc_auc'; }
   protected value(): number {
     const k = this.options.numClasses;
-    if (k === 2) return rocAucRanked(this.binary());
-    const ovr = ovrRanking(this.labels.view(), this.scores.view(), k);
+    // Straight from the kept scores: counting pairs needs no full sort (same values as rocAucRanked).
+    if (k === 2) return rocAucScores(this.scores.view(), 1, 0, this.labels.view(), 1, this.range);
+    const ovr = ovrRocAuc(this.labels.view(), this.scores.view(), k);
     return this.options.average === 'weighted' ? ovr.aucWeighted : ovr.aucMacro;
   }
 }

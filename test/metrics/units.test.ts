@@ -12,6 +12,7 @@ import {
 } from '../../src/metrics/index.js';
 import { floatToUnits, scaledBigToNumber } from '../../src/metrics/exact-sum.js';
 import { sortFloat64 } from '../../src/metrics/sort.js';
+import { rankScores, rocAucRanked, rocAucScores } from '../../src/metrics/ranking.js';
 
 describe('ExactSum', () => {
   it('is the exact sum, rounded once', () => {
@@ -63,6 +64,30 @@ describe('sortFloat64', () => {
       }),
       { numRuns: 30 },
     );
+  });
+});
+
+describe('rocAucScores (bucketed pair counting)', () => {
+  it('equals the AUC of the fully sorted scores: ties, skew, signed zeros, one big tie, multiclass columns', () => {
+    let seed = 7;
+    const r = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+    for (let trial = 0; trial < 60; trial++) {
+      const n = 1 + Math.floor(r() * (trial % 3 === 0 ? 40000 : 300));
+      const mode = trial % 5;
+      const y = new Int32Array(n);
+      const s = new Float64Array(2 * n);
+      for (let i = 0; i < n; i++) {
+        const p = r();
+        s[2 * i] = mode === 0 ? Math.round(p * 10) / 10 : mode === 1 ? p ** 8 : mode === 2 ? (p < 0.5 ? -0 : 0) : mode === 3 ? (p < 0.9 ? 0.5 : p) : p;
+        s[2 * i + 1] = r();
+        y[i] = r() < 0.3 + 0.4 * p ? 1 : 0;
+      }
+      for (const column of [0, 1]) {
+        const want = rocAucRanked(rankScores(s, 2, column, (i) => y[i] === 1));
+        expect(rocAucScores(s, 2, column, y, 1)).toBe(want);
+        expect(rocAucScores(s.filter((_, j) => j % 2 === column), 1, 0, y, 1)).toBe(want);
+      }
+    }
   });
 });
 
