@@ -30,6 +30,33 @@ export async function loadPickle(src: ByteSource, o: ResolvedReadOptions): Promi
   throw new CkptError('E_BAD_PICKLE', 'not a torch file: neither a zip archive nor a pickle stream');
 }
 
+/**
+ * Storages read at once: while one is being checksummed on the main thread, the next is already
+ * being read on the thread pool, so the pipeline never drains between storages.
+ */
+const STORAGES_IN_FLIGHT = 2;
+
+/** Reads every storage, a few at a time, in order; the first failure (in order) is thrown. */
+async function readStorages(loaded: LoadedPickle, storages: readonly StorageRef[]): Promise<Map<StorageRef, Uint8Array>> {
+  const bytes = new Map<StorageRef, Uint8Array>();
+  const inFlight: Promise<Uint8Array>[] = [];
+  let next = 0;
+  try {
+    for (const s of storages) {
+      while (inFlight.length < STORAGES_IN_FLIGHT && next < storages.length) {
+        const p = loaded.readStorage(storages[next++] as StorageRef);
+        p.catch(() => undefined); // awaited below, in order
+        inFlight.push(p);
+      }
+      bytes.set(s, await (inFlight.shift() as Promise<Uint8Array>));
+    }
+  } catch (err) {
+    await Promise.allSettled(inFlight);
+    throw err;
+  }
+  return bytes;
+}
+
 /** Builds every tensor of a loaded pickle into a state tree. */
 export async function buildState(loaded: LoadedPickle, o: ResolvedReadOptions): Promise<StateValue> {
   // First pass: collect the tensor references, check them and the byte budget before any read.
@@ -44,10 +71,7 @@ export async function buildState(loaded: LoadedPickle, o: ResolvedReadOptions): 
     if (total > max) throw new CkptError('E_LIMIT', `the tensors need more than ${max} bytes (maxTensorBytes); expanded views?`);
     if (n > MAX_LENGTH) throw new CkptError('E_LIMIT', `a tensor of ${n} bytes is larger than Node's ${MAX_LENGTH}-byte buffer limit`);
   }
-  const bytes = new Map<StorageRef, Uint8Array>();
-  for (const ref of refs) {
-    if (!bytes.has(ref.storage)) bytes.set(ref.storage, await loaded.readStorage(ref.storage));
-  }
+  const bytes = await readStorages(loaded, [...new Set(refs.map((r) => r.storage))]);
   const big = loaded.byteorder === 'big';
   return toStateValue(loaded.root, (ref) => materialize(ref, bytes.get(ref.storage) ?? new Uint8Array(0), big), o.pickle.maxDepth);
 }

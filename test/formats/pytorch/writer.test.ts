@@ -12,6 +12,7 @@ import { resolveReadOptions } from '../../../src/formats/pytorch/limits.js';
 import { pickleTree } from '../../../src/formats/pytorch/pickle/pickler.js';
 import { bytesSource } from '../../../src/formats/pytorch/source.js';
 import { ZipReader } from '../../../src/formats/pytorch/zip/reader.js';
+import { TorchZipWriter } from '../../../src/formats/pytorch/zip/writer.js';
 import { defaultArchiveName } from '../../../src/formats/pytorch/write.js';
 import { OrderedDict, Tuple } from '../../../src/tensor/state-tree.js';
 import { Tensor } from '../../../src/tensor/tensor.js';
@@ -77,6 +78,25 @@ describe('torch zip layout', () => {
     const zip = await ZipReader.open(bytesSource(b), resolveReadOptions().zip);
     expect(zip.entries.map((e) => e.name)).toEqual(['model/data.pkl', 'model/byteorder', 'model/data/0', 'model/version']);
     for (const e of zip.entries) expect(e.dataOffset % 64, e.name).toBe(0);
+  });
+
+  it('pipelined writes with background syncs: many multi-chunk records come back with their bytes and CRCs', async () => {
+    const path = join(tmp(), 'pipelined.zip');
+    const zip = await TorchZipWriter.create(path, { syncEvery: 1 << 20 });
+    const datas: Uint8Array[] = [];
+    for (let i = 0; i < 12; i++) {
+      const d = new Uint8Array((i % 3) * (9 << 20) + i * 7 + 1);
+      for (let j = 0; j < d.length; j += 4093) d[j] = (i * 31 + j) & 255;
+      datas.push(d);
+      await zip.add(`p/data/${i}`, i % 2 === 0 ? [d] : [d.subarray(0, 5), d.subarray(5)]);
+    }
+    await zip.finish();
+    const reader = await ZipReader.open(bytesSource(readFileSync(path)), resolveReadOptions({}).zip);
+    expect(reader.entries.map((e) => e.name)).toEqual(datas.map((_, i) => `p/data/${i}`));
+    for (const [i, e] of reader.entries.entries()) {
+      expect(e.dataOffset % 64).toBe(0);
+      expect(Buffer.from(await reader.read(e)).equals(Buffer.from(datas[i] as Uint8Array))).toBe(true);
+    }
   });
 
   it('archive names follow torch: base name without extension when ASCII, else "archive"', () => {

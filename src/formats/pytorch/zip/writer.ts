@@ -21,8 +21,13 @@ import {
 const VERSION_ZIP64 = 45;
 /** Data is written in pieces of this size, several in flight while the CRC runs on the main thread. */
 const WRITE_CHUNK = 16 * 1024 * 1024;
-/** Pieces in flight at once (Node's thread pool has 4 threads by default). */
+/** Writes in flight at once (Node's thread pool has 4 threads by default). */
 const WRITES_IN_FLIGHT = 4;
+/**
+ * With fsync on, a background fdatasync is started after each this many bytes, so the disk writes
+ * back while later data is still being checksummed and copied; the final fsync then has little left.
+ */
+const SYNC_EVERY_DEFAULT = 256 * 1024 * 1024;
 
 interface Written {
   name: Uint8Array;
@@ -40,6 +45,8 @@ export interface ZipWriterOptions {
   fsync?: boolean;
   /** Records at least this large (or this far in) get zip64 fields. Default: 0xFFFFFFFF. For tests. */
   zip64Threshold?: number;
+  /** With fsync on, start a background fdatasync after each this many bytes. Default: 256 MiB. For tests. */
+  syncEvery?: number;
 }
 
 /** Writes one zip archive record by record. */
@@ -47,6 +54,13 @@ export class TorchZipWriter {
   private pos = 0;
   private readonly written: Written[] = [];
   private closed = false;
+  /** Positional writes issued and not yet awaited (any order; each covers its own range). */
+  private inFlight: Promise<void>[] = [];
+  /** The background fdatasync, if one runs; awaited (errors included) before the final fsync. */
+  private syncing: Promise<void> | undefined;
+  /** Every background sync started and not yet awaited. */
+  private readonly pendingSyncs: Promise<void>[] = [];
+  private unsynced = 0;
 
   private constructor(
     private readonly fh: FileHandle,
@@ -55,6 +69,7 @@ export class TorchZipWriter {
     private readonly alignment: number,
     private readonly doFsync: boolean,
     private readonly zip64Threshold: number,
+    private readonly syncEvery: number,
   ) {}
 
   /** Starts writing `path` (through a temporary sibling file). */
@@ -70,7 +85,7 @@ export class TorchZipWriter {
     } catch (err) {
       throw fromSystemError(err, 'write .pth', path);
     }
-    return new TorchZipWriter(fh, tmpPath, path, alignment, options.fsync ?? true, options.zip64Threshold ?? U32_MAX);
+    return new TorchZipWriter(fh, tmpPath, path, alignment, options.fsync ?? true, options.zip64Threshold ?? U32_MAX, options.syncEvery ?? SYNC_EVERY_DEFAULT);
   }
 
   private async writeAt(b: Uint8Array, position: number): Promise<void> {
@@ -82,30 +97,43 @@ export class TorchZipWriter {
     }
   }
 
+  /** Queues a write of `b` at the current end; waits only when too many are in flight. */
   private async write(b: Uint8Array): Promise<void> {
-    await this.writeAt(b, this.pos);
+    const p = this.writeAt(b, this.pos);
+    p.catch(() => undefined); // awaited in order below, or in drain/abort
+    this.inFlight.push(p);
     this.pos += b.byteLength;
+    this.unsynced += b.byteLength;
+    if (this.inFlight.length >= WRITES_IN_FLIGHT) await this.inFlight.shift();
+    if (this.doFsync && this.unsynced >= this.syncEvery && this.syncing === undefined) {
+      this.unsynced = 0;
+      const s = this.fh.datasync().finally(() => {
+        if (this.syncing === s) this.syncing = undefined;
+      });
+      s.catch(() => undefined); // awaited (and its error rethrown) in finish
+      this.syncing = s;
+      this.pendingSyncs.push(s);
+    }
+  }
+
+  /** Waits for every queued write (and background sync); throws the first error. */
+  private async drain(): Promise<void> {
+    const all = [...this.inFlight, ...this.pendingSyncs];
+    this.inFlight = [];
+    this.pendingSyncs.length = 0;
+    const results = await Promise.allSettled(all);
+    for (const r of results) if (r.status === 'rejected') throw r.reason;
   }
 
   /** Writes `b` in pieces with several in flight, folding each piece into `crc` meanwhile. */
   private async writeData(b: Uint8Array, crc: number): Promise<number> {
-    const inFlight: Promise<void>[] = [];
     let running = crc;
-    try {
-      for (let at = 0; at < b.byteLength; at += WRITE_CHUNK) {
-        const piece = b.subarray(at, Math.min(b.byteLength, at + WRITE_CHUNK));
-        const p = this.writeAt(piece, this.pos + at);
-        p.catch(() => undefined); // awaited below
-        inFlight.push(p);
-        running = crc32(piece, running);
-        if (inFlight.length >= WRITES_IN_FLIGHT) await inFlight.shift();
-      }
-      await Promise.all(inFlight);
-    } catch (err) {
-      await Promise.allSettled(inFlight);
-      throw err;
+    for (let at = 0; at < b.byteLength; at += WRITE_CHUNK) {
+      const piece = b.subarray(at, Math.min(b.byteLength, at + WRITE_CHUNK));
+      const queued = this.write(piece);
+      running = crc32(piece, running);
+      await queued;
     }
-    this.pos += b.byteLength;
     return running;
   }
 
@@ -233,6 +261,7 @@ export class TorchZipWriter {
       end.writeUInt32LE(Math.min(cd.byteLength, U32_MAX), eocd + 12);
       end.writeUInt32LE(Math.min(cdOffset, U32_MAX), eocd + 16);
       await this.write(end);
+      await this.drain();
       if (this.doFsync) await this.fh.sync();
       await this.fh.close();
       this.closed = true;
@@ -249,6 +278,9 @@ export class TorchZipWriter {
   async abort(): Promise<void> {
     if (!this.closed) {
       this.closed = true;
+      await Promise.allSettled([...this.inFlight, ...this.pendingSyncs]);
+      this.inFlight = [];
+      this.pendingSyncs.length = 0;
       await this.fh.close().catch(() => undefined);
     }
     await unlink(this.tmpPath).catch(() => undefined);
