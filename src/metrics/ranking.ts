@@ -281,7 +281,7 @@ export function rocAucScores(
   const neg = new Float64Array(negatives);
   scatterCoarse(scores, stride, column, labels, positiveLabel, min, scale, fineBits, posAt.slice(0, coarse), negAt.slice(0, coarse), pos, neg);
   const fp: FinePass = {
-    min, scale, mask: fine - 1, buf: new Float64Array(largest),
+    min, scale, mask: fine - 1, buf: new Float64Array(largest), keys: new Int32Array(largest),
     posCount: new Int32Array(fine), negCount: new Int32Array(fine), posCur: new Int32Array(fine), negCur: new Int32Array(fine),
     twiceU: 0, below: 0,
   };
@@ -340,6 +340,7 @@ interface FinePass {
   readonly scale: number;
   readonly mask: number;
   readonly buf: Float64Array;
+  readonly keys: Int32Array;
   readonly posCount: Int32Array;
   readonly negCount: Int32Array;
   readonly posCur: Int32Array;
@@ -362,15 +363,19 @@ function finePass(fp: FinePass, pos: Float64Array, p0: number, p1: number, neg: 
     fp.below += q1 - q0;
     return;
   }
-  const { min, scale, mask, buf, posCount, negCount, posCur, negCur } = fp;
+  const { min, scale, mask, buf, keys, posCount, negCount, posCur, negCur } = fp;
   posCount.fill(0);
   negCount.fill(0);
+  // keys[k]: fine bucket of the k-th value of this coarse bucket (positives, then negatives).
+  const np = p1 - p0;
   for (let i = p0; i < p1; i++) {
     const f = Math.floor(((pos[i] as number) - min) * scale) & mask;
+    keys[i - p0] = f;
     posCount[f] = (posCount[f] as number) + 1;
   }
   for (let i = q0; i < q1; i++) {
     const f = Math.floor(((neg[i] as number) - min) * scale) & mask;
+    keys[np + i - q0] = f;
     negCount[f] = (negCount[f] as number) + 1;
   }
   let at = 0;
@@ -381,18 +386,16 @@ function finePass(fp: FinePass, pos: Float64Array, p0: number, p1: number, neg: 
     at += negCount[f] as number;
   }
   for (let i = p0; i < p1; i++) {
-    const x = pos[i] as number;
-    const f = Math.floor((x - min) * scale) & mask;
+    const f = keys[i - p0] as number;
     const k = posCur[f] as number;
     posCur[f] = k + 1;
-    buf[k] = x;
+    buf[k] = pos[i] as number;
   }
   for (let i = q0; i < q1; i++) {
-    const x = neg[i] as number;
-    const f = Math.floor((x - min) * scale) & mask;
+    const f = keys[np + i - q0] as number;
     const k = negCur[f] as number;
     negCur[f] = k + 1;
-    buf[k] = x;
+    buf[k] = neg[i] as number;
   }
   let twiceU = fp.twiceU;
   let below = fp.below;
@@ -419,7 +422,8 @@ function pairsWithin(v: Float64Array, lo: number, mid: number, hi: number): numb
     const p = v[i] as number;
     for (let j = mid; j < hi; j++) {
       const q = v[j] as number;
-      t += q < p ? 2 : q === p ? 1 : 0;
+      // Branch-free: (q < p) + (q <= p) is 2, 1 or 0.
+      t += Number(q < p) + Number(q <= p);
     }
   }
   return t;
