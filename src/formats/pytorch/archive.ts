@@ -102,10 +102,14 @@ export async function loadArchive(src: ByteSource, o: ResolvedReadOptions): Prom
     version,
     root: value,
     storages,
-    readStorage: async (ref) => {
+    readStorage: async (ref, into) => {
       const entry = zip.get(`${folder}data/${ref.key}`);
       if (entry === undefined) throw badZip(`storage ${ref.key} has no record`);
-      return zip.read(entry);
+      return zip.read(entry, into);
+    },
+    canReadInto: (ref) => {
+      const entry = zip.get(`${folder}data/${ref.key}`);
+      return entry !== undefined && entry.size === ref.byteLength && zip.canReadInto(entry);
     },
   };
 }

@@ -20,6 +20,11 @@ export interface LoadedPickle {
   root: PyValue;
   /** Every storage the pickle referred to, by key. */
   storages: ReadonlyMap<string, StorageRef>;
-  /** Reads one storage's bytes (of `ref.byteLength`), checked. */
-  readStorage(ref: StorageRef): Promise<Uint8Array>;
+  /**
+   * Reads one storage's bytes (of `ref.byteLength`), checked; into `into` when given and
+   * {@link canReadInto} said yes.
+   */
+  readStorage(ref: StorageRef, into?: Uint8Array): Promise<Uint8Array>;
+  /** Whether `readStorage(ref, into)` fills `into` (a stored record in a file), so storages can share one allocation. */
+  canReadInto?(ref: StorageRef): boolean;
 }

@@ -15,12 +15,15 @@ const READS_IN_FLIGHT = 4;
 export interface ByteSource {
   /** Total length in bytes. */
   readonly size: number;
+  /** True when reads copy into fresh memory (a file); false when they are views of bytes in memory. */
+  readonly copies: boolean;
   /**
    * Reads exactly `length` bytes at `offset` into a fresh buffer; throws `E_BAD_ZIP` past the end.
    * `onChunk`, when given, sees consecutive pieces of the data in order as they arrive (for a
-   * checksum computed while later pieces are still being read).
+   * checksum computed while later pieces are still being read). `into`, when given and exactly
+   * `length` bytes long, receives the data instead of a fresh buffer (ignored by in-memory sources).
    */
-  read(offset: number, length: number, onChunk?: (chunk: Uint8Array) => void): Promise<Uint8Array>;
+  read(offset: number, length: number, onChunk?: (chunk: Uint8Array) => void, into?: Uint8Array): Promise<Uint8Array>;
   /** Releases the underlying file, if any. */
   close(): Promise<void>;
 }
@@ -37,6 +40,7 @@ function checkRange(size: number, offset: number, length: number): void {
 export function bytesSource(bytes: Uint8Array): ByteSource {
   return {
     size: bytes.byteLength,
+    copies: false,
     read(offset, length, onChunk) {
       checkRange(bytes.byteLength, offset, length);
       const out = bytes.subarray(offset, offset + length);
@@ -66,9 +70,10 @@ export async function fileSource(path: string): Promise<ByteSource> {
   }
   return {
     size,
-    async read(offset, length, onChunk) {
+    copies: true,
+    async read(offset, length, onChunk, into) {
       checkRange(size, offset, length);
-      const buf = new Uint8Array(Buffer.allocUnsafeSlow(length).buffer, 0, length);
+      const buf = into?.byteLength === length ? into : new Uint8Array(Buffer.allocUnsafeSlow(length).buffer, 0, length);
       const readPiece = async (at: number, len: number): Promise<void> => {
         let done = 0;
         while (done < len) {

@@ -230,11 +230,19 @@ export class ZipReader {
     return this.byName.get(name);
   }
 
-  /** The entry's uncompressed bytes, CRC-checked per the options. */
-  async read(entry: ZipEntry): Promise<Uint8Array> {
+  /** Whether {@link read} of `entry` can fill caller-given memory (a stored entry in a file). */
+  canReadInto(entry: ZipEntry): boolean {
+    return entry.method === METHOD_STORED && this.src.copies;
+  }
+
+  /**
+   * The entry's uncompressed bytes, CRC-checked per the options. A stored entry read from a file
+   * lands in `into` when that is given and exactly `entry.size` bytes long.
+   */
+  async read(entry: ZipEntry, into?: Uint8Array): Promise<Uint8Array> {
     const checkWhileReading = entry.method === METHOD_STORED && this.options.crc !== 'off';
     let running = 0;
-    const stored = await this.src.read(entry.dataOffset, entry.compressedSize, checkWhileReading ? (c) => (running = crc32(c, running)) : undefined);
+    const stored = await this.src.read(entry.dataOffset, entry.compressedSize, checkWhileReading ? (c) => (running = crc32(c, running)) : undefined, entry.method === METHOD_STORED ? into : undefined);
     let data = stored;
     if (entry.method === METHOD_DEFLATE) {
       try {
