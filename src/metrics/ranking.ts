@@ -233,7 +233,7 @@ function rowsSumToOne(scores: Float64Array, k: number): boolean {
 const AUC_PAIRWISE_MAX = 256;
 /** Elements per coarse bucket aimed at (its fine pass then runs in cache). */
 const COARSE_TARGET = 8192;
-const MAX_COARSE = 2048;
+const MAX_COARSE = 512;
 
 /**
  * ROC AUC of `scores[i * stride + column]` with `labels[i] === positiveLabel` as the positive
