@@ -6,6 +6,7 @@ import { CheckpointManager } from '../../src/checkpoint/manager.js';
 import { verifyPath, verifyRun } from '../../src/checkpoint/verify.js';
 import { FsStore } from '../../src/storage/fs-store.js';
 import type { StateObject } from '../../src/tensor/state-tree.js';
+import { flipByte } from '../helpers/corrupt.js';
 import { useTempDirs } from '../helpers/tmp.js';
 import { trainingState, warnings } from './fixtures.js';
 
@@ -18,13 +19,6 @@ async function runWithTwo(): Promise<{ dir: string; latest: string; previous: st
   await m.save({ epoch: 1, step: 1, state: trainingState(1) });
   await m.close();
   return { dir, latest: 'epoch=1', previous: 'epoch=0' };
-}
-
-function flipByte(path: string, at: (size: number) => number): void {
-  const b = readFileSync(path);
-  const i = at(b.byteLength);
-  b[i] = (b[i] ?? 0) ^ 0x01;
-  writeFileSync(path, b);
 }
 
 describe('a corrupt latest checkpoint', () => {

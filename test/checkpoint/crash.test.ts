@@ -13,6 +13,7 @@ import { verifyCheckpoint } from '../../src/checkpoint/verify.js';
 import { FsStore } from '../../src/storage/fs-store.js';
 import type { StateObject } from '../../src/tensor/state-tree.js';
 import type { Tensor } from '../../src/tensor/tensor.js';
+import { prng } from '../helpers/random.js';
 import { useTempDirs } from '../helpers/tmp.js';
 import { warnings } from './fixtures.js';
 import { bundleChild, startChild } from './processes.js';
@@ -21,18 +22,6 @@ const tmp = useTempDirs();
 let child: { script: string; cleanup: () => void };
 beforeAll(async () => void (child = await bundleChild()));
 afterAll(() => child.cleanup());
-
-/** A deterministic PRNG (mulberry32), so a failing run can be replayed from its seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Kills a looping child `kills` times; returns names it reported committed (and, with retention, the last one). */
 async function killLoop(dir: string, kills: number, keepLast: number, random: () => number): Promise<void> {

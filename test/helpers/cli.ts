@@ -17,3 +17,8 @@ export async function runCkpt(cwd: string = process.cwd(), ...argv: string[]): P
   const code = await runCli(argv, io);
   return { code, out: io.out(), err: io.err() };
 }
+
+/** Matches stderr that is exactly one `ckpt: error CODE: message` line. */
+export function oneLineError(code: string): RegExp {
+  return new RegExp(`^ckpt: error ${code}: [^\\n]+\\n$`);
+}

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { expect, it } from 'vitest';
 import { classificationMetrics, classificationReport, regressionMetrics } from '../../src/metrics/index.js';
 import { describeWithPython, runPython } from '../helpers/python.js';
+import { prng } from '../helpers/random.js';
 import { useTempDirs } from '../helpers/tmp.js';
 import { compareResult, expectClose, type ClassificationCase, type RegressionCase } from './helpers.js';
 
@@ -26,22 +27,12 @@ out = {
 print(json.dumps(out))
 `;
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(s ^ (s >>> 15), 1 | s);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
-
 describeWithPython(['sklearn'], 'metrics against live scikit-learn on fresh random data', () => {
   const tempDir = useTempDirs();
   const seed = Number(process.env.CKPT_METRICS_SEED ?? Math.floor(Math.random() * 2 ** 31));
 
   it(`agree to 1e-12 relative (seed ${seed})`, () => {
-    const r = rng(seed);
+    const r = prng(seed);
     const int = (n: number) => Math.floor(r() * n);
     const classification = [2, 2, 3, 5, 9].map((k, i) => {
       const n = 1 + int(i === 0 ? 5 : 1500);

@@ -2,10 +2,10 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bestOutputSchema, errorOutputSchema } from '../../../src/cli/json-schemas.js';
+import { oneLineError } from '../../helpers/cli.js';
 import { useTempDirs } from '../../helpers/tmp.js';
 import { ckpt, flipByte, makeRun } from './run-fixture.js';
 
-const ONE_LINE_ERROR = (code: string) => new RegExp(`^ckpt: error ${code}: [^\\n]+\\n$`);
 
 describe('ckpt best', () => {
   const tempDir = useTempDirs();
@@ -77,7 +77,7 @@ describe('ckpt best', () => {
     await makeRun(join(dir, 'run'));
     const r = await ckpt(dir, 'best', 'run');
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(ONE_LINE_ERROR('E_USAGE'));
+    expect(r.err).toMatch(oneLineError('E_USAGE'));
     expect(r.err).toContain('pass --monitor (its metrics: val_acc, val_loss)');
   });
 
@@ -87,7 +87,7 @@ describe('ckpt best', () => {
     expect((await ckpt(dir, 'best', 'run')).out).toBe(`${join('run', 'checkpoints', names[1] ?? '')}\n`);
     const r = await ckpt(dir, 'best', 'run', '--monitor', 'val_acc');
     expect(r.code).toBe(1);
-    expect(r.err).toMatch(ONE_LINE_ERROR('E_NOT_FOUND'));
+    expect(r.err).toMatch(oneLineError('E_NOT_FOUND'));
     expect(r.err).toContain('its metrics: loss');
     const j = await ckpt(dir, 'best', 'run', '--monitor', 'val_acc', '--json');
     expect(errorOutputSchema.parse(JSON.parse(j.out)).error.code).toBe('E_NOT_FOUND');
@@ -133,7 +133,7 @@ describe('ckpt best', () => {
       const r = await ckpt(dir, 'best', path, '--monitor', 'val_acc');
       expect(r.code, path).toBe(1);
       expect(r.out, path).toBe('');
-      expect(r.err, path).toMatch(ONE_LINE_ERROR(code));
+      expect(r.err, path).toMatch(oneLineError(code));
     }
   });
 

@@ -6,10 +6,10 @@ import { diffOutputSchema, errorOutputSchema } from '../../../src/cli/json-schem
 import { countNotClose } from '../../../src/cli/tolerance.js';
 import { writeSafetensorsFile } from '../../../src/formats/safetensors/index.js';
 import { Tensor } from '../../../src/tensor/tensor.js';
+import { oneLineError } from '../../helpers/cli.js';
 import { useTempDirs } from '../../helpers/tmp.js';
 import { ckpt, flipByte, makeRun } from './run-fixture.js';
 
-const ONE_LINE_ERROR = (code: string) => new RegExp(`^ckpt: error ${code}: [^\\n]+\\n$`);
 const f32 = (shape: number[], values: number[]) => Tensor.from('F32', shape, values);
 
 async function file(dir: string, name: string, tensors: [string, Tensor][]): Promise<string> {
@@ -155,7 +155,7 @@ describe('ckpt diff', () => {
     const r = await ckpt(dir, 'diff', join('run', 'checkpoints', names[1] ?? ''), join('run', 'checkpoints', names[2] ?? ''));
     expect(r.code).toBe(1);
     expect(r.out).toBe('');
-    expect(r.err).toMatch(ONE_LINE_ERROR('E_CORRUPT'));
+    expect(r.err).toMatch(oneLineError('E_CORRUPT'));
     expect(r.err).toContain('model.safetensors has CRC32C');
   });
 
@@ -176,7 +176,7 @@ describe('ckpt diff', () => {
       const r = await ckpt(dir, 'diff', good, path);
       expect(r.code, path).toBe(1);
       expect(r.out, path).toBe('');
-      expect(r.err, path).toMatch(ONE_LINE_ERROR(code));
+      expect(r.err, path).toMatch(oneLineError(code));
       const j = await ckpt(dir, 'diff', path, good, '--json');
       expect(errorOutputSchema.parse(JSON.parse(j.out)).error.code, path).toBe(code);
     }

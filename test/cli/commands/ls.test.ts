@@ -5,10 +5,10 @@ import { listRun, renderLs } from '../../../src/cli/commands/ls.js';
 import { errorOutputSchema, lsOutputSchema } from '../../../src/cli/json-schemas.js';
 import { readCatalog } from '../../../src/checkpoint/catalog.js';
 import { FsStore } from '../../../src/storage/fs-store.js';
+import { oneLineError } from '../../helpers/cli.js';
 import { useTempDirs } from '../../helpers/tmp.js';
 import { ckpt, flipByte, makeRun, METRICS, T0 } from './run-fixture.js';
 
-const ONE_LINE_ERROR = (code: string) => new RegExp(`^ckpt: error ${code}: [^\\n]+\\n$`);
 
 describe('ckpt ls', () => {
   const tempDir = useTempDirs();
@@ -151,7 +151,7 @@ describe('ckpt ls', () => {
       const r = await ckpt(dir, 'ls', path);
       expect(r.code, path).toBe(1);
       expect(r.out, path).toBe('');
-      expect(r.err, path).toMatch(ONE_LINE_ERROR(code));
+      expect(r.err, path).toMatch(oneLineError(code));
     }
     const sf = await ckpt(dir, 'ls', join('run', 'checkpoints', names[0] ?? '', 'model.safetensors'));
     expect(sf.err).toContain('use ckpt inspect');
@@ -165,7 +165,7 @@ describe('ckpt ls', () => {
     await makeRun(join(dir, 'run'));
     const r = await ckpt(dir, 'ls', 'run', '--sort', 'f1');
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(ONE_LINE_ERROR('E_INVALID_ARGUMENT'));
+    expect(r.err).toMatch(oneLineError('E_INVALID_ARGUMENT'));
     expect(r.err).toContain('available: val_acc, val_loss');
   });
 });

@@ -3,10 +3,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CheckpointManager } from '../../../src/checkpoint/manager.js';
 import { errorOutputSchema, pruneOutputSchema } from '../../../src/cli/json-schemas.js';
+import { oneLineError } from '../../helpers/cli.js';
 import { useTempDirs } from '../../helpers/tmp.js';
 import { ckpt, flipByte, makeRun } from './run-fixture.js';
 
-const ONE_LINE_ERROR = (code: string) => new RegExp(`^ckpt: error ${code}: [^\\n]+\\n$`);
 const folders = (run: string): string[] => readdirSync(join(run, 'checkpoints')).sort();
 
 describe('ckpt prune', () => {
@@ -118,7 +118,7 @@ describe('ckpt prune', () => {
       const r = await ckpt(dir, 'prune', 'run', '--keep-last', '1');
       expect(r.code).toBe(1);
       expect(r.out).toBe('');
-      expect(r.err).toMatch(ONE_LINE_ERROR('E_LOCKED'));
+      expect(r.err).toMatch(oneLineError('E_LOCKED'));
       expect(r.err).toContain(`locked by pid ${process.pid}`);
       expect(folders(run)).toEqual(before);
       const dry = await ckpt(dir, 'prune', 'run', '--keep-last', '1', '--dry-run');
@@ -147,7 +147,7 @@ describe('ckpt prune', () => {
     await makeRun(join(dir, 'run'));
     const none = await ckpt(dir, 'prune', 'run');
     expect(none.code).toBe(2);
-    expect(none.err).toMatch(ONE_LINE_ERROR('E_USAGE'));
+    expect(none.err).toMatch(oneLineError('E_USAGE'));
     const top = await ckpt(dir, 'prune', 'run', '--keep-top', '2', '--json');
     expect(top.code).toBe(2);
     expect(errorOutputSchema.parse(JSON.parse(top.out)).error.message).toContain('--keep-top needs --monitor');
@@ -169,7 +169,7 @@ describe('ckpt prune', () => {
     for (const [path, code] of cases) {
       const r = await ckpt(dir, 'prune', path, '--keep-last', '1');
       expect(r.code, path).toBe(1);
-      expect(r.err, path).toMatch(ONE_LINE_ERROR(code));
+      expect(r.err, path).toMatch(oneLineError(code));
     }
     expect(folders(join(dir, 'run'))).toHaveLength(5);
   });

@@ -1,5 +1,4 @@
 /** Real runs for the run-management command tests, written by the CheckpointManager into temp dirs. */
-import { closeSync, fstatSync, openSync, readSync, writeSync } from 'node:fs';
 import { CheckpointManager } from '../../../src/checkpoint/manager.js';
 import { Tensor } from '../../../src/tensor/tensor.js';
 import type { StateValue } from '../../../src/tensor/state-tree.js';
@@ -38,20 +37,7 @@ export async function makeRun(dir: string, metrics: readonly Record<string, numb
   return names;
 }
 
-/** Flips one bit of the byte at `offset` (negative: from the end) of `path`. */
-export function flipByte(path: string, offset = -1): void {
-  const fd = openSync(path, 'r+');
-  try {
-    const size = fstatSync(fd).size;
-    const at = offset < 0 ? size + offset : offset;
-    const b = Buffer.alloc(1);
-    readSync(fd, b, 0, 1, at);
-    b[0] = (b[0] ?? 0) ^ 0x01;
-    writeSync(fd, b, 0, 1, at);
-  } finally {
-    closeSync(fd);
-  }
-}
+export { flipByte } from '../../helpers/corrupt.js';
 
 /** Runs `ckpt ...argv` in-process with `cwd`; returns the exit status and both streams. */
 export { runCkpt as ckpt } from '../../helpers/cli.js';

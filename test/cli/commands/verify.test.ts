@@ -5,10 +5,10 @@ import { CliContext } from '../../../src/cli/context.js';
 import { captureIO } from '../../../src/cli/io.js';
 import { errorOutputSchema, verifyOutputSchema } from '../../../src/cli/json-schemas.js';
 import { byteProgress, MIN_PROGRESS_BYTES, NO_PROGRESS } from '../../../src/cli/progress.js';
+import { oneLineError } from '../../helpers/cli.js';
 import { useTempDirs } from '../../helpers/tmp.js';
 import { ckpt, flipByte, makeRun } from './run-fixture.js';
 
-const ONE_LINE_ERROR = (code: string) => new RegExp(`^ckpt: error ${code}: [^\\n]+\\n$`);
 
 describe('ckpt verify', () => {
   const tempDir = useTempDirs();
@@ -65,7 +65,7 @@ describe('ckpt verify', () => {
     flipByte(join(dir, 'run', 'checkpoints', names[1] ?? '', 'model.safetensors'), -2);
     const { code, out, err } = await ckpt(dir, 'verify', 'run');
     expect(code).toBe(1);
-    expect(err).toMatch(ONE_LINE_ERROR('E_CORRUPT'));
+    expect(err).toMatch(oneLineError('E_CORRUPT'));
     expect(err).toContain('1 of 5 checkpoints in run failed verification');
     expect(out).toMatch(new RegExp(`BAD  ${names[1]}\\n +checksum: ${names[1]}/model.safetensors has CRC32C [0-9a-f]{8}, the manifest says [0-9a-f]{8}`));
     expect(out).toContain('4 of 5 checkpoints ok');
@@ -114,7 +114,7 @@ describe('ckpt verify', () => {
     const bad = await ckpt(dir, 'verify', one);
     expect(bad.code).toBe(1);
     expect(bad.out).toContain('state.json has CRC32C');
-    expect(bad.err).toMatch(ONE_LINE_ERROR('E_CORRUPT'));
+    expect(bad.err).toMatch(oneLineError('E_CORRUPT'));
   });
 
   it('gives one coded line on a missing path, a file, a directory that is neither, and checkpoint files without a manifest', async () => {
@@ -134,7 +134,7 @@ describe('ckpt verify', () => {
       const r = await ckpt(dir, 'verify', path);
       expect(r.code, path).toBe(1);
       expect(r.out, path).toBe('');
-      expect(r.err, path).toMatch(ONE_LINE_ERROR(code));
+      expect(r.err, path).toMatch(oneLineError(code));
       const j = await ckpt(dir, 'verify', path, '--json');
       expect(errorOutputSchema.parse(JSON.parse(j.out)).error.code).toBe(code);
     }

@@ -6,21 +6,10 @@ import fc from 'fast-check';
 import type { DType } from '../../../src/tensor/dtype.js';
 import { OrderedDict, Tuple, type StateValue } from '../../../src/tensor/state-tree.js';
 import { Tensor } from '../../../src/tensor/tensor.js';
+import { prng } from '../../helpers/random.js';
 
 /** The dtypes `writePth` supports (torch 1.13's legacy storage classes). */
 export const TORCH_DTYPES: readonly DType[] = ['F64', 'F32', 'F16', 'BF16', 'I64', 'I32', 'I16', 'I8', 'U8', 'BOOL', 'C64'];
-
-/** A small deterministic PRNG (mulberry32). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A tensor of `dtype` and `shape` with random bytes (booleans 0/1). */
 export function randomTensor(dtype: DType, shape: readonly number[], rand: () => number): Tensor {
