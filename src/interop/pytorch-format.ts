@@ -6,17 +6,11 @@
  *
  * @module
  */
-import { stat } from 'node:fs/promises';
-import { flattenState } from '../tensor/state-tree.js';
-import { Tensor } from '../tensor/tensor.js';
-import type { CheckpointFormat, CheckpointSummary, PathProbe } from './detect.js';
+import type { CheckpointFormat, PathProbe } from './detect.js';
 import { inferRecord } from './checkpoint-dir/record.js';
 import { materializeState, sourceFromState } from './state-source.js';
 import { inspectPth } from '../formats/pytorch/inspect.js';
-import { resolveReadOptions } from '../formats/pytorch/limits.js';
-import { loadPickle, readPth } from '../formats/pytorch/read.js';
-import { fileSource } from '../formats/pytorch/source.js';
-import { toStateValue } from '../formats/pytorch/to-state.js';
+import { readPth } from '../formats/pytorch/read.js';
 import { writePth } from '../formats/pytorch/write.js';
 
 /** Metadata of a source read from a `.pth`: its tensors are PyTorch tensors (as Hugging Face's `save_file` records). */
@@ -33,19 +27,6 @@ function hasTorchMagic(probe: PathProbe): boolean {
   return (h[0] === 0x50 && h[1] === 0x4b && h[2] === 0x03 && h[3] === 0x04) || (h[0] === 0x80 && h[1] === 0x02);
 }
 
-/** The skeleton of a `.pth` without reading any storage: tensors stand in as empty placeholders. */
-async function pthSkeleton(path: string): Promise<CheckpointSummary['skeleton']> {
-  const o = resolveReadOptions();
-  const src = await fileSource(path);
-  try {
-    const loaded = await loadPickle(src, o);
-    const tree = toStateValue(loaded.root, (ref) => Tensor.zeros(ref.dtype, [0]), o.pickle.maxDepth);
-    return flattenState(tree).skeleton;
-  } finally {
-    await src.close();
-  }
-}
-
 export const pytorchFormat: CheckpointFormat = {
   kind: 'pytorch',
   extensions: EXTENSIONS,
@@ -54,11 +35,9 @@ export const pytorchFormat: CheckpointFormat = {
   async inspect(path) {
     const info = await inspectPth(path);
     const tensors = info.tensors.map((t) => ({ name: t.name, dtype: t.dtype, shape: t.shape, byteLength: t.byteLength }));
-    const skeleton = await pthSkeleton(path);
-    const { size } = await stat(path);
     const metadata: Record<string, string> = { layout: info.format, byteorder: info.byteorder, version: String(info.version) };
     if (info.archiveName !== null) metadata.archive = info.archiveName;
-    return { kind: 'pytorch', byteLength: size, metadata, tensors, tensorBytes: tensors.reduce((n, t) => n + t.byteLength, 0), ...(skeleton === undefined ? {} : { skeleton }) };
+    return { kind: 'pytorch', byteLength: info.fileByteLength, metadata, tensors, tensorBytes: tensors.reduce((n, t) => n + t.byteLength, 0), skeleton: info.skeleton };
   },
   async read(path) {
     return sourceFromState(await readPth(path), PT_METADATA);

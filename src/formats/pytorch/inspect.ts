@@ -1,15 +1,18 @@
 /**
- * Describes a `.pth` file without reading tensor data: layout, archive name, byte order, and
- * every tensor's dtype, shape, strides and storage.
+ * Describes a `.pth` file without reading tensor data: layout, archive name, byte order, every
+ * tensor's dtype, shape, strides and storage, and the skeleton of the saved object.
  *
  * @module
  */
 import type { DType } from '../../tensor/dtype.js';
+import { flattenState, type Skeleton } from '../../tensor/state-tree.js';
+import { Tensor } from '../../tensor/tensor.js';
 import { resolveReadOptions, type ReadPthOptions } from './limits.js';
 import { loadPickle } from './read.js';
 import { checkView, isContiguous } from './rebuild.js';
 import { fileSource } from './source.js';
 import { listTensorRefs } from './tensor-refs.js';
+import { toStateValue } from './to-state.js';
 
 /** One tensor of a `.pth` file, as stored. */
 export interface PthTensorInfo {
@@ -52,6 +55,8 @@ export interface PthInfo {
   /** Bytes of all tensors once made contiguous (what `readPth` materialises, shared tensors once). */
   tensorByteLength: number;
   tensors: PthTensorInfo[];
+  /** The saved object with every tensor replaced by `{"$tensor": name}` (see `flattenState`). */
+  skeleton: Skeleton;
 }
 
 /** Lists the tensors of a `.pth` file (checked like {@link readPth}, storages not read). */
@@ -76,9 +81,11 @@ export async function inspectPth(path: string, options: ReadPthOptions = {}): Pr
     }));
     const keys = new Set(tensors.map((t) => t.storageKey));
     const tensorByteLength = tensors.reduce((sum, t) => sum + t.byteLength, 0);
+    // Empty placeholder tensors stand in for the storages, which are never read.
+    const { skeleton } = flattenState(toStateValue(loaded.root, (ref) => Tensor.zeros(ref.dtype, [0]), o.pickle.maxDepth));
     return {
       format: loaded.format, archiveName: loaded.archiveName, byteorder: loaded.byteorder, version: loaded.version,
-      fileByteLength: src.size, storageCount: keys.size, tensorByteLength, tensors,
+      fileByteLength: src.size, storageCount: keys.size, tensorByteLength, tensors, skeleton,
     };
   } finally {
     await src.close();
