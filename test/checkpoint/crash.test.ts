@@ -3,7 +3,7 @@
  * moments, again and again, on the same run. After every kill: every listed checkpoint verifies and
  * loads, no checkpoint folder is partial, and nothing committed before the kill is gone.
  */
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCatalog } from '../../src/checkpoint/catalog.js';
@@ -54,7 +54,9 @@ async function killLoop(dir: string, kills: number, keepLast: number, random: ()
       expect(report.problems, `kill ${i}: ${cp.name}`).toEqual([]);
       verified.add(cp.name);
     }
-    const folders = readdirSync(join(dir, 'checkpoints')).filter((n) => !n.startsWith('.tmp-'));
+    // A kill before the first save may come before the child has made the checkpoints folder at all.
+    const checkpointsDir = join(dir, 'checkpoints');
+    const folders = existsSync(checkpointsDir) ? readdirSync(checkpointsDir).filter((n) => !n.startsWith('.tmp-')) : [];
     if (keepLast === 0) {
       expect(incomplete.size, `kill ${i}: partial folders ${[...incomplete.keys()].join(', ')}`).toBe(0);
       expect(folders.sort()).toEqual([...listed].sort());
@@ -62,7 +64,13 @@ async function killLoop(dir: string, kills: number, keepLast: number, random: ()
     } else {
       // Only a delete that the kill interrupted can leave a folder without its manifest.
       expect(incomplete.size, `kill ${i}`).toBeLessThanOrEqual(1);
-      if (lastCommitted !== undefined) expect(listed.has(lastCommitted), `kill ${i}: latest ${lastCommitted} is gone`).toBe(true);
+      if (lastCommitted !== undefined && !listed.has(lastCommitted)) {
+        // A kill after a commit but before `committed` was printed leaves a save we never heard of; two
+        // such saves (by this child and the one before) may legitimately retire the last one reported.
+        const reportedStep = Number(/\d+$/.exec(lastCommitted)?.[0]);
+        const newer = checkpoints.filter((cp) => cp.step > reportedStep);
+        expect(newer.length, `kill ${i}: latest reported ${lastCommitted} is gone without ${keepLast} newer ones`).toBeGreaterThanOrEqual(keepLast);
+      }
       expect(listed.size).toBeLessThanOrEqual(keepLast + 1);
     }
     const latest = checkpoints.at(-1);

@@ -28,7 +28,7 @@ export interface Child {
   readonly lines: string[];
   /** Resolves with the first line matching `re` (also among lines already seen); rejects when the child exits first or after `ms`. */
   waitFor(re: RegExp, ms?: number): Promise<string>;
-  /** Resolves with the exit code and signal. */
+  /** Resolves with the exit code and signal once the child has exited and all its output has been read. */
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   stderr(): string;
 }
@@ -47,7 +47,7 @@ export function startChild(script: string, args: readonly string[]): Child {
     for (const w of waiters.splice(0)) w();
   });
   proc.stderr?.setEncoding('utf8').on('data', (d: string) => void (err += d));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((res) => proc.on('exit', (code, signal) => {
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((res) => proc.on('close', (code, signal) => {
     res({ code, signal });
     for (const w of waiters.splice(0)) w();
   }));
