@@ -7,7 +7,6 @@
  * @module
  */
 import { stat } from 'node:fs/promises';
-import { replaceFileAtomically } from './atomic-file.js';
 import type { CheckpointFormat, PathProbe } from './detect.js';
 import { joinStateMetadata, splitStateMetadata } from './state-metadata.js';
 import { isFlatSkeleton } from './state-source.js';
@@ -54,6 +53,6 @@ export const safetensorsFormat: CheckpointFormat = {
     const order = serializeSafetensors(source.tensors).header.entries.map((e) => e.name);
     const skeleton = source.skeleton === undefined || isFlatSkeleton(source.skeleton, order) ? undefined : source.skeleton;
     const metadata = joinStateMetadata(source.metadata, skeleton, source.record);
-    return replaceFileAtomically(path, (temp) => writeSafetensorsFile(temp, source.tensors, { metadata, fsync: true }));
+    return writeSafetensorsFile(path, source.tensors, { metadata, fsync: true });
   },
 };

@@ -27,15 +27,15 @@ export async function fsyncDirectory(dir: string): Promise<void> {
 
 /**
  * Runs `write(temp)` (which must create and fsync `temp`), then renames `temp` over `target` and
- * fsyncs the directory. On any failure `temp` is removed and the error is rethrown as a
+ * fsyncs the directory (unless `fsync: false`). On any failure `temp` is removed and the error is rethrown as a
  * `CkptError` (system errors become `E_IO` / `E_NO_SPACE` naming `target`).
  */
-export async function replaceFileAtomically<T>(target: string, write: (temp: string) => Promise<T>): Promise<T> {
+export async function replaceFileAtomically<T>(target: string, write: (temp: string) => Promise<T>, options: { fsync?: boolean } = {}): Promise<T> {
   const temp = tempPathFor(target);
   try {
     const result = await write(temp);
     await rename(temp, target);
-    await fsyncDirectory(dirname(target));
+    if (options.fsync ?? true) await fsyncDirectory(dirname(target));
     return result;
   } catch (err) {
     await rm(temp, { force: true }).catch(() => undefined);

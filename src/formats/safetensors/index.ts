@@ -13,5 +13,5 @@ export { MAX_HEADER_BYTES, METADATA_KEY } from './types.js';
 export type { LazyTensor, SafetensorsEntry, SafetensorsHeader, SafetensorsWriteOptions } from './types.js';
 export { serializeSafetensors, type SerializedSafetensors } from './serialize.js';
 export { parseSafetensors } from './parse.js';
-export { readSafetensorsFile, readSafetensorsHeader, readSafetensorsLazy, readSafetensorsTensor } from './read-file.js';
+export { readSafetensorsFile, readSafetensorsHeader, readSafetensorsLazy, readSafetensorsTensor, type ReadSafetensorsOptions } from './read-file.js';
 export { writeSafetensorsFile, type SafetensorsFileWriteOptions } from './write-file.js';

@@ -9,6 +9,7 @@ import { constants as bufferConstants } from 'node:buffer';
 import { open, type FileHandle } from 'node:fs/promises';
 import { CkptError, fromSystemError } from '../../errors.js';
 import type { Tensor } from '../../tensor/tensor.js';
+import { mapFileRange } from '../../util/mmap.js';
 import { decodeHeader, readHeaderLength } from './header.js';
 import type { LazyTensor, SafetensorsEntry, SafetensorsHeader } from './types.js';
 import { tensorAt } from './views.js';
@@ -22,6 +23,9 @@ const MAX_READ_CALL = 2 ** 30;
 /** Piece size and number of reads in flight when filling a batch (parallel reads overlap page faults and copies). */
 export const READ_PIECE_BYTES = 4 * 2 ** 20;
 export const READ_CONCURRENCY = 4;
+
+/** Largest group of tensors one memory map covers (a bigger tensor gets a map of its own). */
+export const MAP_BATCH_BYTES = 2 ** 30;
 
 /** Size of the chunks a lazily read tensor yields. */
 export const LAZY_CHUNK_BYTES = 16 * 2 ** 20;
@@ -107,22 +111,40 @@ export async function readSafetensorsTensor(path: string, name: string): Promise
   });
 }
 
+/** Options of {@link readSafetensorsFile}. */
+export interface ReadSafetensorsOptions {
+  /**
+   * Memory-map the file (private, copy-on-write) instead of reading it into fresh memory: about 3x
+   * faster and no copy, the tensors are views of the map. Falls back to reading when ckpt's native
+   * addon is missing or the map fails. A file truncated in place by another process while mapped
+   * reads as zeros past its new end (see `util/mmap`); pass `false` to read a file that a running
+   * writer overwrites in place. Default: true.
+   */
+  mmap?: boolean;
+}
+
 /**
- * Reads a whole safetensors file: validates the header, then reads the data in batches of at
- * most {@link READ_BATCH_BYTES} (a bigger tensor gets a buffer of its own), each filled by a few
- * parallel positioned reads. Tensors are views of
- * those buffers when aligned and copies when not.
+ * Reads a whole safetensors file: validates the header, then maps the data (see
+ * {@link ReadSafetensorsOptions.mmap}) or reads it in batches of at most {@link READ_BATCH_BYTES}
+ * (a bigger tensor gets a buffer of its own), each filled by a few parallel positioned reads.
+ * Tensors are views of those maps or buffers when aligned and copies when not.
  */
-export async function readSafetensorsFile(path: string): Promise<{ header: SafetensorsHeader; tensors: Map<string, Tensor> }> {
+export async function readSafetensorsFile(path: string, options: ReadSafetensorsOptions = {}): Promise<{ header: SafetensorsHeader; tensors: Map<string, Tensor> }> {
+  const mmap = options.mmap ?? true;
   return withFile(path, 'read safetensors file', async (fh) => {
     const header = await readHeaderFrom(fh, path);
     const tensors = new Map<string, Tensor>();
-    for (const batch of batches(header.entries)) {
+    for (const batch of batches(header.entries, mmap ? MAP_BATCH_BYTES : READ_BATCH_BYTES)) {
       const first = batch[0];
       const last = batch[batch.length - 1];
       if (first === undefined || last === undefined) continue;
-      const buffer = allocate(last.end - first.begin, `tensor ${JSON.stringify(first.name)}`);
-      await readParallel(fh, buffer, header.dataOffset + first.begin, path);
+      const length = last.end - first.begin;
+      const position = header.dataOffset + first.begin;
+      let buffer = mmap ? mapFileRange(fh.fd, position, length) : undefined;
+      if (buffer === undefined) {
+        buffer = allocate(length, `tensor ${JSON.stringify(first.name)}`);
+        await readParallel(fh, buffer, position, path);
+      }
       for (const e of batch) tensors.set(e.name, tensorAt(e, buffer, e.begin - first.begin));
     }
     return { header, tensors };
@@ -164,12 +186,12 @@ async function* rangeChunks(path: string, position: number, length: number): Asy
   }
 }
 
-/** Groups consecutive entries so each group spans at most READ_BATCH_BYTES, or is one big tensor. */
-function* batches(entries: readonly SafetensorsEntry[]): Generator<SafetensorsEntry[]> {
+/** Groups consecutive entries so each group spans at most `limit` bytes, or is one big tensor. */
+function* batches(entries: readonly SafetensorsEntry[], limit: number): Generator<SafetensorsEntry[]> {
   let current: SafetensorsEntry[] = [];
   let start = 0;
   for (const e of entries) {
-    if (current.length > 0 && e.end - start > READ_BATCH_BYTES) {
+    if (current.length > 0 && e.end - start > limit) {
       yield current;
       current = [];
     }

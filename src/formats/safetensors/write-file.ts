@@ -1,14 +1,15 @@
 /**
  * Writing safetensors files: the serialised chunks go straight to a file handle at explicit
- * positions. Small chunks are gathered in one fixed staging buffer so a model of many tiny
+ * positions, in a temp file renamed over the target. Small chunks are gathered in one fixed staging buffer so a model of many tiny
  * tensors does not cost one system call each; big chunks are written as they are.
  *
  * @module
  */
-import { open, rm, type FileHandle } from 'node:fs/promises';
+import { open, rm, stat, type FileHandle } from 'node:fs/promises';
 import { fromSystemError } from '../../errors.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { serializeSafetensors } from './serialize.js';
+import { replaceFileAtomically } from '../../util/atomic-file.js';
+import { serializeSafetensors, type SerializedSafetensors } from './serialize.js';
 import type { LazyTensor, SafetensorsWriteOptions } from './types.js';
 
 /** Size of the staging buffer that gathers small chunks. */
@@ -61,9 +62,12 @@ class PositionedWriter {
 }
 
 /**
- * Writes tensors to a safetensors file at `path` (created or truncated), streaming each tensor's
- * bytes with constant extra memory. On failure a partially written regular file is removed. This is not an
- * atomic replace: write to a temporary path and rename for that.
+ * Writes tensors to a safetensors file at `path`, streaming each tensor's bytes with constant extra
+ * memory. The file is replaced atomically: the bytes go to a temp file beside `path` (fsynced unless
+ * `fsync: false`), which is then renamed over it, so readers never see a partial file, a failure
+ * leaves the old file as it was, and tensors still memory-mapped from the old file keep their
+ * values (even when they are the ones being written). A `path` that is a device or FIFO
+ * (`/dev/stdout`) is written directly.
  */
 export async function writeSafetensorsFile(
   path: string,
@@ -71,21 +75,29 @@ export async function writeSafetensorsFile(
   options: SafetensorsFileWriteOptions = {},
 ): Promise<{ byteLength: number }> {
   const serialized = serializeSafetensors(tensors, options);
+  const fsync = options.fsync ?? true;
+  const existing = await stat(path).catch(() => undefined);
+  if (existing !== undefined && !existing.isFile()) return writeToPath(path, serialized, fsync, 'w');
+  return replaceFileAtomically(path, (temp) => writeToPath(temp, serialized, fsync, 'wx'), { fsync });
+}
+
+/** Streams `serialized` into `path`; on failure a regular file it created is removed. */
+async function writeToPath(path: string, serialized: SerializedSafetensors, fsync: boolean, flags: 'w' | 'wx'): Promise<{ byteLength: number }> {
   let fh: FileHandle | undefined;
-  let createdRegularFile = false;
+  let isRegularFile = false;
   try {
-    fh = await open(path, 'w');
-    createdRegularFile = (await fh.stat()).isFile();
+    fh = await open(path, flags);
+    isRegularFile = (await fh.stat()).isFile();
     const writer = new PositionedWriter(fh);
     for await (const chunk of serialized.chunks()) await writer.write(chunk);
     await writer.flush();
-    if (options.fsync ?? true) await fh.sync();
+    if (fsync && isRegularFile) await fh.sync(); // devices and FIFOs have nothing to flush (fsync fails with EINVAL)
     await fh.close();
     fh = undefined;
     return { byteLength: serialized.byteLength };
   } catch (err) {
     await fh?.close().catch(() => undefined);
-    if (createdRegularFile) await rm(path, { force: true }).catch(() => undefined);
+    if (isRegularFile) await rm(path, { force: true }).catch(() => undefined);
     throw fromSystemError(err, 'write safetensors file', path);
   }
 }

@@ -50,6 +50,10 @@ export class StandaloneCheckpointStore implements Store {
     return this.inner.get(this.mapped(key));
   }
 
+  async getMapped(key: string): Promise<Uint8Array> {
+    return this.inner.getMapped(this.mapped(key));
+  }
+
   async getRange(key: string, offset: number, length: number): Promise<Uint8Array> {
     return this.inner.getRange(this.mapped(key), offset, length);
   }

@@ -37,9 +37,9 @@ describe('safetensors files from an early (pre-0.3, unaligned) writer', () => {
     });
   }
 
-  it('overall.safetensors holds all nine, in name order, unaligned ones copied', async () => {
+  it.each([true, false])('overall.safetensors holds all nine, in name order, unaligned ones copied (mmap: %s)', async (mmap) => {
     const path = fixture('overall');
-    const { header, tensors } = await readSafetensorsFile(path);
+    const { header, tensors } = await readSafetensorsFile(path, { mmap });
     expect(header.headerLength).toBe(526);
     expect(header.entries.map((e) => e.name)).toEqual(['B', 'H', 'I', 'b', 'd', 'e', 'f', 'h', 'i']);
     for (const [code, { dtype, values: expected }] of Object.entries(CODES)) {

@@ -70,6 +70,7 @@ describe('safetensors round trips', () => {
         expect(raw.byteLength).toBe(byteLength);
         const whole = await readSafetensorsFile(path);
         expectSameTensors(whole.tensors, tensors);
+        expectSameTensors((await readSafetensorsFile(path, { mmap: false })).tensors, tensors);
         expect(await readSafetensorsHeader(path)).toEqual(whole.header);
         for (const [name, t] of tensors) expect((await readSafetensorsTensor(path, name)).equals(t)).toBe(true);
         const lazy = await readSafetensorsLazy(path);
@@ -91,6 +92,7 @@ describe('safetensors round trips', () => {
     ]);
     await writeSafetensorsFile(path, tensors);
     expectSameTensors((await readSafetensorsFile(path)).tensors, tensors);
+    expectSameTensors((await readSafetensorsFile(path, { mmap: false })).tensors, tensors);
   });
 
   it('a 6 GiB lazy tensor streams with the right header and total length, never materialised', async () => {
