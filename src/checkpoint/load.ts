@@ -9,7 +9,7 @@ import { basename, dirname, resolve } from 'node:path';
 import { CkptError, isCkptError } from '../errors.js';
 import { parseSafetensors } from '../formats/safetensors/index.js';
 import { FsStore } from '../storage/fs-store.js';
-import type { Store } from '../storage/store.js';
+import { getLarge, type Store } from '../storage/store.js';
 import { unflattenState, type StateValue } from '../tensor/state-tree.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { crc32c, crc32cHex } from '../util/crc32c.js';
@@ -28,13 +28,17 @@ export interface LoadedCheckpoint {
   readonly manifest: Manifest;
 }
 
+/** Files at least this large are memory-mapped when the store can (committed files never change in place). */
+const MAP_FROM_BYTES = 1 << 20;
+
 /** Reads `file` of checkpoint `name` and checks it against the manifest. */
 async function readChecked(store: Store, name: string, manifest: Manifest, file: string): Promise<Uint8Array> {
   const want = manifest.files[file];
   if (want === undefined) throw new CkptError('E_CORRUPT', `checkpoint "${name}": ${file} is not in its manifest`, { details: { checkpoint: name, file } });
   let bytes: Uint8Array;
   try {
-    bytes = await store.get(checkpointKey(name, file));
+    const key = checkpointKey(name, file);
+    bytes = want.size >= MAP_FROM_BYTES ? await getLarge(store, key) : await store.get(key);
   } catch (err) {
     if (isCkptError(err, 'E_NOT_FOUND')) {
       throw new CkptError('E_CORRUPT', `checkpoint "${name}": ${file} is missing`, { cause: err, details: { checkpoint: name, file } });

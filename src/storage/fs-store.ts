@@ -10,6 +10,7 @@ import { createReadStream, readFile as readFileCallback } from 'node:fs';
 import { link, mkdir, open, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { CkptError, fromSystemError } from '../errors.js';
+import { mapFileRange } from '../util/mmap.js';
 import { checkFolder, checkKey, chunksOf, isStagingKey, randomSuffix, STAGING_MARK, type PutData, type StagedWrite, type Store, type StoreStat } from './store.js';
 
 function errCode(err: unknown): string {
@@ -168,6 +169,31 @@ export class FsStore implements Store {
     try {
       const b = await readWholeFile(path);
       return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+    } catch (err) {
+      throw fromSystemError(err, 'read', path);
+    }
+  }
+
+  async getMapped(key: string): Promise<Uint8Array> {
+    const path = this.pathOf(key);
+    try {
+      const fh = await open(path, 'r');
+      try {
+        const st = await fh.stat();
+        if (!st.isFile()) throw new CkptError('E_WRONG_KIND', `${path} is not a regular file`, { details: { path } });
+        const mapped = mapFileRange(fh.fd, 0, st.size);
+        if (mapped !== undefined) return mapped;
+        const out = new Uint8Array(st.size);
+        let got = 0;
+        while (got < out.byteLength) {
+          const { bytesRead } = await fh.read(out, got, out.byteLength - got, got);
+          if (bytesRead === 0) break;
+          got += bytesRead;
+        }
+        return got === out.byteLength ? out : out.subarray(0, got);
+      } finally {
+        await fh.close();
+      }
     } catch (err) {
       throw fromSystemError(err, 'read', path);
     }

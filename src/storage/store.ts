@@ -51,6 +51,13 @@ export interface Store {
   putIfAbsent(key: string, bytes: Uint8Array): Promise<boolean>;
   /** The whole value of `key`. `E_NOT_FOUND` when missing. */
   get(key: string): Promise<Uint8Array>;
+  /**
+   * Optional, for speed: the whole value of `key` like {@link Store.get}, but memory-mapped
+   * (private, copy-on-write) where the store is local and maps are available, so a large file costs
+   * no copy. For large immutable values such as committed tensor files. Call {@link getLarge},
+   * which falls back to `get`.
+   */
+  getMapped?(key: string): Promise<Uint8Array>;
   /** `length` bytes of `key` from `offset` (fewer at the end of the value). `E_NOT_FOUND` when missing. */
   getRange(key: string, offset: number, length: number): Promise<Uint8Array>;
   /** The value of `key` as a stream of chunks. `E_NOT_FOUND` (on first read) when missing. */
@@ -133,4 +140,9 @@ export async function* chunksOf(data: PutData): AsyncGenerator<Uint8Array> {
 /** A random suffix for staging names. */
 export function randomSuffix(): string {
   return randomBytes(6).toString('hex');
+}
+
+/** The whole value of `key`, memory-mapped when the store can (see {@link Store.getMapped}). */
+export function getLarge(store: Store, key: string): Promise<Uint8Array> {
+  return store.getMapped !== undefined ? store.getMapped(key) : store.get(key);
 }
