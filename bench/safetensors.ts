@@ -3,7 +3,8 @@
  * (write), a page-cache read of the same file (`cat FILE > /dev/null` on a warm file, and Node's
  * readFileSync), and torch.save/torch.load through /usr/bin/python3 when torch imports. `cat`
  * reuses one small buffer; a loader must fill fresh memory, so the table also shows the cost of
- * allocating and touching 1 GiB without reading anything.
+ * allocating and touching 1 GiB without reading anything. ckpt's load memory-maps the file (private,
+ * copy-on-write), so its rows include touching every page; `mmap: false` is the copying read.
  * Also measures how much the RSS grows while saving, in a child process.
  *
  * Run: npx tsx bench/safetensors.ts   (files go to a temp dir that is removed afterwards)
@@ -76,6 +77,16 @@ function torchRows(dir: string): BenchRow[] {
   ];
 }
 
+/** Reads one byte of every 4 KiB page of every tensor (what makes a lazy map pay for all of it). */
+function touchEveryPage(tensors: Map<string, Tensor>): number {
+  let sum = 0;
+  for (const t of tensors.values()) {
+    const b = t.bytes;
+    for (let i = 0; i < b.byteLength; i += 4096) sum += b[i] ?? 0;
+  }
+  return sum;
+}
+
 async function main(): Promise<void> {
   if (process.argv[2] === '--child-save') return childSave(process.argv[3] ?? '');
   const dir = mkdtempSync(join(tmpdir(), 'ckpt-bench-'));
@@ -98,7 +109,9 @@ async function main(): Promise<void> {
     readFileSync(file); // warm the page cache
     const catSeconds = await bestOf(() => timeCommand('sh', ['-c', `cat '${file}' > /dev/null`]), 3);
     const readFileSeconds = await bestOf(() => readFileSync(file).byteLength, 3);
-    const loadSeconds = await bestOf(async () => (await readSafetensorsFile(file)).tensors.size, 3);
+    // A map is lazy: the load is only paid in full once every page has been touched, so time that too.
+    const loadSeconds = await bestOf(async () => touchEveryPage((await readSafetensorsFile(file)).tensors), 3);
+    const loadCopySeconds = await bestOf(async () => touchEveryPage((await readSafetensorsFile(file, { mmap: false })).tensors), 3);
     // What any load into new memory pays before reading a byte: faulting in 1 GiB of fresh pages.
     const freshPagesSeconds = await bestOf(() => {
       for (let i = 0; i < TENSORS; i++) Buffer.allocUnsafeSlow(PER_TENSOR).fill(0);
@@ -119,7 +132,8 @@ async function main(): Promise<void> {
       { name: 'cat FILE > /dev/null', seconds: catSeconds, amount: fileBytes, unit: 'GiB' },
       { name: 'node fs.readFileSync', seconds: readFileSeconds, amount: fileBytes, unit: 'GiB' },
       { name: 'alloc + fill 1 GiB (no read)', seconds: freshPagesSeconds, amount: fileBytes, unit: 'GiB' },
-      { name: 'ckpt readSafetensorsFile', seconds: loadSeconds, amount: fileBytes, unit: 'GiB' },
+      { name: 'ckpt readSafetensorsFile + touch', seconds: loadSeconds, amount: fileBytes, unit: 'GiB' },
+      { name: 'ckpt ... { mmap: false } + touch', seconds: loadCopySeconds, amount: fileBytes, unit: 'GiB' },
       ...torch.filter((r) => r.name.startsWith('torch.load')),
     ], 'cat FILE > /dev/null');
     const growth = rss.peak - rss.rssBefore;
