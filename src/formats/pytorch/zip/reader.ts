@@ -7,7 +7,8 @@
  *
  * @module
  */
-import { crc32, inflateRawSync } from 'node:zlib';
+import { inflateRawSync } from 'node:zlib';
+import { crc32 } from '../../../util/crc32.js';
 import { CkptError } from '../../../errors.js';
 import type { ByteSource } from '../source.js';
 import {

@@ -9,7 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { crc32 } from 'node:zlib';
+import { crc32 } from '../../../util/crc32.js';
 import { CkptError, fromSystemError } from '../../../errors.js';
 import {
   CENTRAL_HEADER_SIZE, EOCD_SIZE, EXTRA_TORCH_PAD, EXTRA_ZIP64, FLAG_DATA_DESCRIPTOR, FLAG_UTF8, LOCAL_HEADER_SIZE,
