@@ -82,6 +82,15 @@ export interface ReadPthOptions extends ZipLimits, PickleLimits {
    * plus {@link MAX_TENSOR_EXPANSION_BYTES} (1 GiB), so only expanding views are bounded.
    */
   maxTensorBytes?: number;
+  /**
+   * Memory-map the file (private, copy-on-write) so that contiguous little-endian tensors are
+   * views of the map instead of copies: several times faster. Falls back to reading when ckpt's
+   * native addon is missing, the map fails or the file is over 4 GiB. Pages of a file that
+   * another process truncates in place while mapped read as zeros (see `util/mmap`); pass `false`
+   * to read a file that a running `torch.save` overwrites in place. Only `readPth` uses it.
+   * Default: true.
+   */
+  mmap?: boolean;
 }
 
 /** Options of `writePth`. */

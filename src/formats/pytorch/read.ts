@@ -139,7 +139,7 @@ async function readFrom(src: ByteSource, options: ReadPthOptions): Promise<State
  *   `E_BAD_ZIP`, `E_CORRUPT` (CRC), `E_LIMIT`, `E_UNSUPPORTED`, `E_NOT_FOUND`, `E_IO`.
  */
 export async function readPth(path: string, options: ReadPthOptions = {}): Promise<StateValue> {
-  return readFrom(await fileSource(path), options);
+  return readFrom(await fileSource(path, { mmap: options.mmap ?? true }), options);
 }
 
 /** {@link readPth} over bytes in memory. Contiguous tensors view `bytes` without copying. */

@@ -1,10 +1,12 @@
 /**
- * Random-access byte sources: a file read by position (never whole), or bytes in memory.
+ * Random-access byte sources: a file memory-mapped (reads are views of the map), a file read by
+ * position (never whole), or bytes in memory.
  *
  * @module
  */
 import { open, type FileHandle } from 'node:fs/promises';
 import { CkptError, fromSystemError } from '../../errors.js';
+import { MAX_MAP_BYTES, mapFileRange } from '../../util/mmap.js';
 
 /** Size of the pieces a large range is read in; several are in flight at once on the thread pool. */
 const READ_CHUNK = 16 * 1024 * 1024;
@@ -51,8 +53,12 @@ export function bytesSource(bytes: Uint8Array): ByteSource {
   };
 }
 
-/** Opens a file for positional reads. */
-export async function fileSource(path: string): Promise<ByteSource> {
+/**
+ * Opens a file for positional reads. With `mmap` (and ckpt's native addon, and a file of at most
+ * {@link MAX_MAP_BYTES}) the whole file is mapped privately, copy-on-write, and reads are views
+ * of the map; otherwise they copy into fresh memory.
+ */
+export async function fileSource(path: string, options: { mmap?: boolean } = {}): Promise<ByteSource> {
   let fh: FileHandle;
   try {
     fh = await open(path, 'r');
@@ -67,6 +73,11 @@ export async function fileSource(path: string): Promise<ByteSource> {
   } catch (err) {
     await fh.close();
     throw fromSystemError(err, 'read .pth', path);
+  }
+  const mapped = options.mmap === true && size > 0 && size <= MAX_MAP_BYTES ? mapFileRange(fh.fd, 0, size) : undefined;
+  if (mapped !== undefined) {
+    await fh.close(); // the map outlives the descriptor
+    return bytesSource(mapped);
   }
   return {
     size,

@@ -111,6 +111,8 @@ describe('torch 1.13 fixtures', () => {
 describeWithPython(['torch'], 'torch 1.13 fixtures against torch.load', () => {
   it('every fixture: same types, key order, dtypes, shapes and bytes as torch.load', async () => {
     const expected = torchDescribe(FILES.map(fixture));
-    for (const [i, f] of FILES.entries()) expect(describeState(await readPth(fixture(f))), f).toEqual(expected[i]);
+    for (const mmap of [true, false]) {
+      for (const [i, f] of FILES.entries()) expect(describeState(await readPth(fixture(f), { mmap })), `${f}, mmap ${mmap}`).toEqual(expected[i]);
+    }
   });
 });

@@ -43,7 +43,9 @@ describeWithPython(['torch'], 'pytorch interop with torch 1.13', () => {
 
   it('reads every file of a torch-written corpus exactly as torch.load does', async () => {
     expect(corpus.map((f) => f.slice(dir.length + 1))).toEqual(['dtypes.pt', 'extremes.pt', 'views.pt', 'params.pt', 'optim.pt', 'seed.pt', 'scalars.pt', 'legacy_mix.pt']);
-    for (const [i, f] of corpus.entries()) expect(plain(describeState(await readPth(f))), f).toEqual(expected[i]);
+    for (const mmap of [true, false]) {
+      for (const [i, f] of corpus.entries()) expect(plain(describeState(await readPth(f, { mmap }))), `${f}, mmap ${mmap}`).toEqual(expected[i]);
+    }
   });
 
   it('keeps shared storages shared: the same tensor is one object, contiguous views share memory', async () => {
