@@ -26,8 +26,14 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-/* Our live maps, for the SIGBUS handler: a slot is free when its length is 0. */
+/*
+ * Our live maps, for the SIGBUS handler. A slot goes FREE -> CLAIMED (by a compare-and-swap, so
+ * two threads never take the same one) -> LIVE once its start and length are set; the handler only
+ * looks at LIVE slots.
+ */
 #define MAX_MAPS 65536
+enum { SLOT_FREE = 0, SLOT_CLAIMED = 1, SLOT_LIVE = 2 };
+static _Atomic int map_state[MAX_MAPS];
 static _Atomic uintptr_t map_start[MAX_MAPS];
 static _Atomic uintptr_t map_length[MAX_MAPS];
 static _Atomic int map_damaged[MAX_MAPS];
@@ -37,9 +43,10 @@ static struct sigaction previous_sigbus;
 static void on_sigbus(int sig, siginfo_t *info, void *context) {
   uintptr_t at = (uintptr_t)info->si_addr;
   for (size_t i = 0; i < MAX_MAPS; i++) {
+    if (atomic_load(&map_state[i]) != SLOT_LIVE) continue;
     uintptr_t length = atomic_load(&map_length[i]);
     uintptr_t start = atomic_load(&map_start[i]);
-    if (length == 0 || at < start || at - start >= length) continue;
+    if (at < start || at - start >= length) continue;
     void *page = (void *)(at & ~(uintptr_t)(page_size - 1));
     if (mmap(page, page_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) != MAP_FAILED) {
       atomic_store(&map_damaged[i], 1);
@@ -61,10 +68,12 @@ static void on_sigbus(int sig, siginfo_t *info, void *context) {
 
 static long claim_slot(uintptr_t start, uintptr_t length) {
   for (size_t i = 0; i < MAX_MAPS; i++) {
-    if (atomic_load(&map_length[i]) != 0) continue;
+    int expected = SLOT_FREE;
+    if (!atomic_compare_exchange_strong(&map_state[i], &expected, SLOT_CLAIMED)) continue;
     atomic_store(&map_damaged[i], 0);
     atomic_store(&map_start[i], start);
     atomic_store(&map_length[i], length);
+    atomic_store(&map_state[i], SLOT_LIVE);
     return (long)i;
   }
   return -1;
@@ -72,9 +81,13 @@ static long claim_slot(uintptr_t start, uintptr_t length) {
 
 static long find_slot(uintptr_t start) {
   for (size_t i = 0; i < MAX_MAPS; i++) {
-    if (atomic_load(&map_length[i]) != 0 && atomic_load(&map_start[i]) == start) return (long)i;
+    if (atomic_load(&map_state[i]) == SLOT_LIVE && atomic_load(&map_start[i]) == start) return (long)i;
   }
   return -1;
+}
+
+static void release_slot(long slot) {
+  if (slot >= 0) atomic_store(&map_state[slot], SLOT_FREE);
 }
 
 static const char *errno_name(int err) {
@@ -100,8 +113,7 @@ static napi_value throw_errno(napi_env env, int err, const char *what) {
 
 static void unmap(napi_env env, void *data, void *hint) {
   (void)env;
-  long slot = find_slot((uintptr_t)data);
-  if (slot >= 0) atomic_store(&map_length[slot], 0);
+  release_slot(find_slot((uintptr_t)data));
   munmap(data, (size_t)(uintptr_t)hint);
 }
 
@@ -139,7 +151,7 @@ static napi_value map_file(napi_env env, napi_callback_info info) {
   napi_value buffer;
   napi_status status = napi_create_external_arraybuffer(env, data, (size_t)length, unmap, (void *)(uintptr_t)length, &buffer);
   if (status != napi_ok) {
-    atomic_store(&map_length[find_slot((uintptr_t)data)], 0);
+    release_slot(find_slot((uintptr_t)data));
     munmap(data, (size_t)length);
     napi_throw_error(env, "ENOMEM", "could not wrap the mapping in an ArrayBuffer");
     return NULL;
