@@ -31,6 +31,7 @@ export const ERROR_CODES = {
   E_VALIDATION_OVERFLOW: 'a shape whose element or byte count overflows',
   E_INCOMPLETE_BUFFER: 'a data buffer not exactly covered by the tensors',
   E_DUPLICATE_NAME: 'the same tensor name twice',
+  E_BAD_INDEX: 'a sharded-safetensors index that is malformed or does not match its shards',
   // checksums, manifests, checkpoints
   E_CORRUPT: 'a file whose size or checksum does not match its manifest',
   E_INCOMPLETE: 'a checkpoint without a valid manifest',

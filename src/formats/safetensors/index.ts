@@ -15,3 +15,15 @@ export { serializeSafetensors, type SerializedSafetensors } from './serialize.js
 export { parseSafetensors } from './parse.js';
 export { readSafetensorsFile, readSafetensorsHeader, readSafetensorsLazy, readSafetensorsTensor, type ReadSafetensorsOptions } from './read-file.js';
 export { writeSafetensorsFile, type SafetensorsFileWriteOptions } from './write-file.js';
+export {
+  DEFAULT_MAX_SHARD_BYTES,
+  INDEX_SUFFIX,
+  readSafetensorsIndex,
+  readShardedSafetensors,
+  readShardedSafetensorsHeaders,
+  readShardedSafetensorsLazy,
+  writeShardedSafetensors,
+  type SafetensorsIndex,
+  type ShardedSafetensors,
+  type WriteShardedOptions,
+} from './sharded.js';
