@@ -2,7 +2,8 @@
  * Format dispatch: which checkpoint format a path holds, and what each format offers the
  * commands (`inspect`, `convert`). Every format is one {@link CheckpointFormat} object in its own
  * module; adding a format is one entry in {@link FORMATS}. The formats: safetensors files,
- * PyTorch files (`.pth`/`.pt`/`.bin`, zip or legacy pickle) and checkpoint directories.
+ * sharded safetensors (by their `.safetensors.index.json`), PyTorch files (`.pth`/`.pt`/`.bin`, zip
+ * or legacy pickle) and checkpoint directories.
  *
  * @example
  * ```ts
@@ -17,9 +18,11 @@ import { MANIFEST_FILE, STATE_FILE } from '../checkpoint/layout.js';
 import { CkptError, fromSystemError } from '../errors.js';
 import type { DType } from '../tensor/dtype.js';
 import type { Skeleton } from '../tensor/state-tree.js';
+import { INDEX_SUFFIX } from '../formats/safetensors/sharded.js';
 import { checkpointDirFormat } from './checkpoint-dir/format.js';
 import { pytorchFormat } from './pytorch-format.js';
 import { safetensorsFormat } from './safetensors-format.js';
+import { shardedSafetensorsFormat } from './sharded-safetensors-format.js';
 import type { CheckpointRecordInfo, StateSource } from './state-source.js';
 
 export type { StateSource, TensorSource, CheckpointRecordInfo } from './state-source.js';
@@ -97,7 +100,7 @@ export interface CheckpointFormat {
 }
 
 /** Every supported format, tried in order. Add a format here. */
-export const FORMATS: readonly CheckpointFormat[] = [safetensorsFormat, pytorchFormat, checkpointDirFormat];
+export const FORMATS: readonly CheckpointFormat[] = [shardedSafetensorsFormat, safetensorsFormat, pytorchFormat, checkpointDirFormat];
 
 /** Recognisable things ckpt does not read, to give a clear error instead of a generic one. */
 const KNOWN_UNSUPPORTED: readonly { what: string; matches(probe: PathProbe): boolean }[] = [
@@ -158,11 +161,13 @@ function wrongDirectory(probe: PathProbe): void {
 }
 
 /**
- * The extension that picks an output format: lower-case with its dot; `''` for a name without one,
+ * The extension that picks an output format: lower-case with its dot (`.safetensors.index.json` for a
+ * sharded-safetensors index); `''` for a name without one,
  * a trailing `/`, or a dot followed by a digit (checkpoint names such as `val_acc=0.97`).
  */
 export function outputExtension(path: string): string {
   if (path.endsWith('/')) return '';
+  if (path.toLowerCase().endsWith(INDEX_SUFFIX)) return INDEX_SUFFIX;
   const extension = extname(path).toLowerCase();
   return /^\.\d/.test(extension) ? '' : extension;
 }

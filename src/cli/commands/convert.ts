@@ -18,14 +18,15 @@ export const convertCommand: CommandDefinition = {
   register(program, ctx, state) {
     const cmd = program
       .command('convert')
-      .argument('<in>', 'what to read: a checkpoint directory, .safetensors or .pth/.pt/.bin file')
-      .argument('<out>', 'what to write; .safetensors, .pth/.pt/.bin, or no extension for a checkpoint directory')
-      .description('convert between checkpoint directories, .safetensors and .pth files (whole state tree), atomically')
+      .argument('<in>', 'what to read: a checkpoint directory, .safetensors, .safetensors.index.json (sharded) or .pth/.pt/.bin file')
+      .argument('<out>', 'what to write; .safetensors, .safetensors.index.json (sharded, 5 GB shards), .pth/.pt/.bin, or no extension for a checkpoint directory')
+      .description('convert between checkpoint directories, .safetensors (single or sharded) and .pth files (whole state tree), atomically')
       .addHelpText('after', examples([
         ['ckpt convert checkpoint.pth model.safetensors', 'tensors by dotted name; epoch, optimizer settings etc. kept in __metadata__'],
         ['ckpt convert runs/exp1/checkpoints/epoch=0007 best.pth', 'one file that torch.load opens'],
         ['ckpt convert best.pth imported', 'a checkpoint directory (manifest, CRC32C) from a .pth'],
         ['ckpt convert model.safetensors model.safetensors', 'canonicalise in place; a crash leaves the old file intact'],
+        ['ckpt convert hf-model/model.safetensors.index.json model.pth', 'a sharded Hugging Face checkpoint into one .pth'],
       ]));
     bindAction(cmd, ctx, state, async (c, [input = '', output = '']) => {
       let progress: ByteProgress = NO_PROGRESS;

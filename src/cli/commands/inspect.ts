@@ -1,5 +1,5 @@
 /**
- * `ckpt inspect PATH [--stats] [--tensor NAME]`: what a checkpoint directory, `.safetensors` or
+ * `ckpt inspect PATH [--stats] [--tensor NAME]`: what a checkpoint directory, `.safetensors` (single or sharded) or
  * `.pth` file holds — every tensor's dtype, shape and size (from headers, no tensor data read),
  * the metadata, and the non-tensor state (epoch, step, metrics, optimizer settings) rendered
  * compactly. `--stats` reads the data for min/max/mean/std and NaN/Inf counts; `--tensor` shows
@@ -113,7 +113,7 @@ export const inspectCommand: CommandDefinition = {
   register(program, ctx, state) {
     const cmd = program
       .command('inspect')
-      .argument('<path>', 'a checkpoint directory, .safetensors or .pth/.pt/.bin file')
+      .argument('<path>', 'a checkpoint directory, .safetensors, .safetensors.index.json (sharded) or .pth/.pt/.bin file')
       .option('--stats', 'read the tensor data: min, max, mean, std and NaN/Inf counts per tensor')
       .option('--tensor <name>', 'show one tensor: dtype, shape, statistics and its first values')
       .description('show the tensors (dtype, shape, bytes), metadata and non-tensor state of a checkpoint')
@@ -122,6 +122,7 @@ export const inspectCommand: CommandDefinition = {
         ['ckpt inspect checkpoint.pth --stats', 'epoch, optimizer settings and per-tensor statistics of a .pth'],
         ['ckpt inspect runs/exp1/checkpoints/epoch=0007 --tensor model.fc.weight', 'one tensor of a checkpoint directory'],
         ['ckpt inspect model.safetensors --json | jq .tensorBytes', 'read the total data size from a script'],
+        ['ckpt inspect hf-model/model.safetensors.index.json', 'every shard of a sharded checkpoint, checked against its index'],
       ]));
     bindAction<InspectOptions>(cmd, ctx, state, async (c, [path = ''], options) => {
       const full = c.path(path);

@@ -39,7 +39,7 @@ export interface SafetensorsIndex {
   readonly metadata: Readonly<Record<string, unknown>>;
   /** Tensor name -> shard file name, in the index's order. */
   readonly weightMap: ReadonlyMap<string, string>;
-  /** Shard file names in order of first appearance in the weight map. */
+  /** Shard file names, sorted (so `-00001-of-` comes first). */
   readonly shards: readonly string[];
 }
 
@@ -72,7 +72,7 @@ export async function readSafetensorsIndex(path: string): Promise<SafetensorsInd
     weightMap.set(tensor, shard);
     if (!shards.includes(shard)) shards.push(shard);
   }
-  return { metadata: parsed.data.metadata ?? {}, weightMap, shards };
+  return { metadata: parsed.data.metadata ?? {}, weightMap, shards: shards.sort() };
 }
 
 /** Checks one shard's header against the index: the same tensors, none missing, none extra (so none is in two shards). */
@@ -92,10 +92,10 @@ function checkShard(path: string, index: SafetensorsIndex, shard: string, header
 /** What a sharded read returns. */
 export interface ShardedSafetensors<T> {
   readonly index: SafetensorsIndex;
-  /** Every tensor, shard by shard in index order, each shard's tensors in its storage order. */
+  /** Every tensor, shard by shard in name order, each shard's tensors in its storage order. */
   readonly tensors: Map<string, T>;
-  /** Each shard's `__metadata__` (Hugging Face writes `{"format": "pt"}`). */
-  readonly shardMetadata: ReadonlyMap<string, Readonly<Record<string, string>>>;
+  /** Each shard's validated header, by shard name in index order (its `metadata`: Hugging Face writes `{"format": "pt"}`). */
+  readonly headers: ReadonlyMap<string, SafetensorsHeader>;
   /** Sum of the tensors' bytes; checked against `metadata.total_size` when the index has a number there. */
   readonly totalBytes: number;
 }
@@ -104,7 +104,7 @@ async function readSharded<T>(indexPath: string, openShard: (shardPath: string) 
   const index = await readSafetensorsIndex(indexPath);
   const dir = dirname(indexPath);
   const tensors = new Map<string, T>();
-  const shardMetadata = new Map<string, Record<string, string>>();
+  const headers = new Map<string, SafetensorsHeader>();
   let totalBytes = 0;
   for (const shard of index.shards) {
     const { header, tensors: own } = await openShard(join(dir, shard)).catch((err: unknown) => {
@@ -112,7 +112,7 @@ async function readSharded<T>(indexPath: string, openShard: (shardPath: string) 
       throw err;
     });
     checkShard(indexPath, index, shard, header);
-    shardMetadata.set(shard, header.metadata);
+    headers.set(shard, header);
     for (const e of header.entries) totalBytes += e.end - e.begin;
     for (const [name, t] of own) tensors.set(name, t);
   }
@@ -120,7 +120,7 @@ async function readSharded<T>(indexPath: string, openShard: (shardPath: string) 
   if (typeof declared === 'number' && declared !== totalBytes) {
     throw badIndex(indexPath, `metadata.total_size says ${declared} bytes, the shards hold ${totalBytes}`);
   }
-  return { index, tensors, shardMetadata, totalBytes };
+  return { index, tensors, headers, totalBytes };
 }
 
 /** Reads every shard of a sharded safetensors checkpoint (memory-mapped, see `readSafetensorsFile`) after checking it against the index. */
@@ -133,12 +133,9 @@ export function readShardedSafetensorsLazy(indexPath: string): Promise<ShardedSa
   return readSharded(indexPath, (p) => readSafetensorsLazy(p));
 }
 
-/** Only the headers: what `inspect` shows. */
-export function readShardedSafetensorsHeaders(indexPath: string): Promise<ShardedSafetensors<SafetensorsHeader>> {
-  return readSharded(indexPath, async (p) => {
-    const header = await readSafetensorsHeader(p);
-    return { header, tensors: new Map() };
-  });
+/** Only the index and the shards' headers, all checked (no tensor is read): what `inspect` shows. */
+export function readShardedSafetensorsHeaders(indexPath: string): Promise<ShardedSafetensors<never>> {
+  return readSharded(indexPath, async (p) => ({ header: await readSafetensorsHeader(p), tensors: new Map<string, never>() }));
 }
 
 /** Options of {@link writeShardedSafetensors}. */
@@ -162,6 +159,28 @@ export function shardPrefix(indexPath: string): string {
   return name.slice(0, -INDEX_SUFFIX.length);
 }
 
+/**
+ * How {@link writeShardedSafetensors} splits `tensors`: in map order, a shard closing before the
+ * tensor that would take it past `maxShardBytes` (a larger tensor is a shard of its own).
+ */
+export function planShards<T extends { readonly byteLength: number }>(tensors: ReadonlyMap<string, T>, maxShardBytes: number): Map<string, T>[] {
+  if (!Number.isSafeInteger(maxShardBytes) || maxShardBytes < 1) throw new CkptError('E_INVALID_ARGUMENT', `maxShardBytes must be a positive integer, got ${maxShardBytes}`);
+  const groups: Map<string, T>[] = [];
+  let current = new Map<string, T>();
+  let currentBytes = 0;
+  for (const [name, t] of tensors) {
+    if (current.size > 0 && currentBytes + t.byteLength > maxShardBytes) {
+      groups.push(current);
+      current = new Map();
+      currentBytes = 0;
+    }
+    current.set(name, t);
+    currentBytes += t.byteLength;
+  }
+  if (current.size > 0 || groups.length === 0) groups.push(current);
+  return groups;
+}
+
 const pad5 = (n: number): string => String(n).padStart(5, '0');
 
 /**
@@ -175,24 +194,9 @@ export async function writeShardedSafetensors(
   options: WriteShardedOptions = {},
 ): Promise<{ shards: string[]; totalBytes: number }> {
   const prefix = shardPrefix(indexPath);
-  const max = options.maxShardBytes ?? DEFAULT_MAX_SHARD_BYTES;
-  if (!Number.isSafeInteger(max) || max < 1) throw new CkptError('E_INVALID_ARGUMENT', `maxShardBytes must be a positive integer, got ${max}`);
-  const groups: Map<string, Tensor | LazyTensor>[] = [];
-  let current = new Map<string, Tensor | LazyTensor>();
-  let currentBytes = 0;
+  const groups = planShards(tensors, options.maxShardBytes ?? DEFAULT_MAX_SHARD_BYTES);
   let totalBytes = 0;
-  for (const [name, t] of tensors) {
-    if (current.size > 0 && currentBytes + t.byteLength > max) {
-      groups.push(current);
-      current = new Map();
-      currentBytes = 0;
-    }
-    current.set(name, t);
-    currentBytes += t.byteLength;
-    totalBytes += t.byteLength;
-  }
-  if (current.size > 0 || groups.length === 0) groups.push(current);
-
+  for (const t of tensors.values()) totalBytes += t.byteLength;
   const dir = dirname(indexPath);
   const fsync = options.fsync ?? true;
   const shards = groups.map((_, i) => `${prefix}-${pad5(i + 1)}-of-${pad5(groups.length)}.safetensors`);

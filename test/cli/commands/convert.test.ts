@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { convertOutputSchema } from '../../../src/cli/commands/format-schemas.js';
 import { convertCheckpoint } from '../../../src/interop/convert.js';
 import { readPth } from '../../../src/formats/pytorch/index.js';
-import { readSafetensorsFile, readSafetensorsHeader } from '../../../src/formats/safetensors/index.js';
+import { readSafetensorsFile, readSafetensorsHeader, writeShardedSafetensors } from '../../../src/formats/safetensors/index.js';
+import { Tensor } from '../../../src/tensor/tensor.js';
 import { describeState } from '../../formats/pytorch/describe.js';
 import { useTempDirs } from '../../helpers/tmp.js';
 import { ckpt as run, flipByte } from './run-fixture.js';
@@ -14,7 +15,7 @@ const legacy = (name: string) => fileURLToPath(new URL(`../../fixtures/safetenso
 const torchFixture = (name: string) => fileURLToPath(new URL(`../../fixtures/torch-1.13/${name}.pt`, import.meta.url));
 
 /** Output names per format: the extension picks the format, no extension is a checkpoint directory. */
-const OUT = { pth: 'x.pth', safetensors: 'x.safetensors', checkpoint: 'x-dir' } as const;
+const OUT = { pth: 'x.pth', safetensors: 'x.safetensors', sharded: 'x.safetensors.index.json', checkpoint: 'x-dir' } as const;
 type Kind = keyof typeof OUT;
 const KINDS = Object.keys(OUT) as Kind[];
 
@@ -30,14 +31,15 @@ describe('ckpt convert', () => {
     expect(out).toMatchInlineSnapshot(`
       "Usage: ckpt convert [options] <in> <out>
 
-      convert between checkpoint directories, .safetensors and .pth files (whole state
-      tree), atomically
+      convert between checkpoint directories, .safetensors (single or sharded) and
+      .pth files (whole state tree), atomically
 
       Arguments:
-        in             what to read: a checkpoint directory, .safetensors or
-                       .pth/.pt/.bin file
-        out            what to write; .safetensors, .pth/.pt/.bin, or no extension for
-                       a checkpoint directory
+        in             what to read: a checkpoint directory, .safetensors,
+                       .safetensors.index.json (sharded) or .pth/.pt/.bin file
+        out            what to write; .safetensors, .safetensors.index.json (sharded,
+                       5 GB shards), .pth/.pt/.bin, or no extension for a checkpoint
+                       directory
 
       Options:
         -h, --help     display help for command
@@ -55,6 +57,8 @@ describe('ckpt convert', () => {
             a checkpoint directory (manifest, CRC32C) from a .pth
         $ ckpt convert model.safetensors model.safetensors
             canonicalise in place; a crash leaves the old file intact
+        $ ckpt convert hf-model/model.safetensors.index.json model.pth
+            a sharded Hugging Face checkpoint into one .pth
 
       "
     `);
@@ -76,6 +80,23 @@ describe('ckpt convert', () => {
       expect(describeState(await readPth(join(dir, 'back.pth')))).toEqual(expected);
       expect(listing(dir)).toEqual(['back.pth', 'first', 'second']);
     });
+  });
+
+  it('a multi-shard Hugging Face checkpoint converts to one file, and inspect lists every shard\'s tensors', async () => {
+    const dir = tempDir();
+    const tensors = new Map<string, Tensor>();
+    for (let i = 0; i < 6; i++) tensors.set(`h.${i}.w`, Tensor.from('F32', [64], new Float32Array(64).fill(i)));
+    await writeShardedSafetensors(join(dir, 'model.safetensors.index.json'), tensors, { maxShardBytes: 600, fsync: false });
+    expect(listing(dir).filter((n) => n.endsWith('-of-00003.safetensors'))).toHaveLength(3);
+    const inspected = await run(dir, 'inspect', 'model.safetensors.index.json', '--json');
+    expect(inspected.code).toBe(0);
+    const summary = JSON.parse(inspected.out) as { kind: string; tensors: { name: string }[]; tensorBytes: number; metadata: Record<string, string> };
+    expect(summary).toMatchObject({ kind: 'sharded-safetensors', tensorBytes: 6 * 256, metadata: { total_size: '1536', shards: '3' } });
+    expect(summary.tensors.map((t) => t.name)).toEqual([...tensors.keys()]);
+    expect((await run(dir, 'convert', 'model.safetensors.index.json', 'one.safetensors')).code).toBe(0);
+    const one = await readSafetensorsFile(join(dir, 'one.safetensors'));
+    for (const [k, t] of tensors) expect(one.tensors.get(k)?.equals(t), k).toBe(true);
+    expect(one.header.metadata).toEqual({}); // total_size is the index's own, not carried over
   });
 
   it('a .pth with non-tensor values becomes a safetensors file with the skeleton in __metadata__ and dotted tensor names', async () => {

@@ -24,7 +24,8 @@ describe('ckpt inspect', () => {
       checkpoint
 
       Arguments:
-        path             a checkpoint directory, .safetensors or .pth/.pt/.bin file
+        path             a checkpoint directory, .safetensors, .safetensors.index.json
+                         (sharded) or .pth/.pt/.bin file
 
       Options:
         --stats          read the tensor data: min, max, mean, std and NaN/Inf counts
@@ -46,6 +47,8 @@ describe('ckpt inspect', () => {
             one tensor of a checkpoint directory
         $ ckpt inspect model.safetensors --json | jq .tensorBytes
             read the total data size from a script
+        $ ckpt inspect hf-model/model.safetensors.index.json
+            every shard of a sharded checkpoint, checked against its index
 
       "
     `);

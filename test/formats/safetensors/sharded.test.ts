@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
@@ -43,13 +43,17 @@ describe('sharded safetensors (Hugging Face layout)', () => {
     const back = await readShardedSafetensors(index);
     expectSame(back.tensors, tensors);
     expect(back.totalBytes).toBe(totalBytes);
-    expect(back.shardMetadata.get(shards[0] as string)).toEqual({ format: 'pt' });
+    expect(back.headers.get(shards[0] as string)?.metadata).toEqual({ format: 'pt' });
+    expect([...back.headers.keys()]).toEqual(shards);
     expectSame((await readShardedSafetensors(index, { mmap: false })).tensors, tensors);
     const lazy = await readShardedSafetensorsLazy(index);
     const materialized = new Map<string, Tensor>();
     for (const [k, t] of lazy.tensors) materialized.set(k, await materializeTensor(k, t));
     expectSame(materialized, tensors);
-    expect((await readShardedSafetensorsHeaders(index)).totalBytes).toBe(totalBytes);
+    const headersOnly = await readShardedSafetensorsHeaders(index);
+    expect(headersOnly.totalBytes).toBe(totalBytes);
+    expect(headersOnly.tensors.size).toBe(0);
+    expect([...headersOnly.headers.values()].flatMap((h) => h.entries.map((e) => e.name)).sort()).toEqual([...tensors.keys()].sort());
   });
 
   it('gives a tensor larger than the shard size a shard of its own, and one shard when everything fits', async () => {
@@ -98,11 +102,11 @@ describe('sharded safetensors (Hugging Face layout)', () => {
     };
 
     it.each([
-      ['a missing shard', (j: { weight_map: Record<string, string> }) => void (j.weight_map['layers.0.weight'] = 'model-00009-of-00009.safetensors'), /missing|does not hold/],
+      ['a tensor mapped to a shard that does not exist', (j: { weight_map: Record<string, string> }) => void (j.weight_map['lm_head.bias'] = 'model-00009-of-00009.safetensors'), /maps "lm_head\.bias" to model-00009-of-00009\.safetensors|holds "lm_head\.bias", which the index maps to model-00009/],
       ['a shard outside the folder', (j: { weight_map: Record<string, string> }) => void (j.weight_map['layers.0.weight'] = '../model-00001-of-00003.safetensors'), /not a plain \.safetensors file name/],
       ['a hidden shard name', (j: { weight_map: Record<string, string> }) => void (j.weight_map['layers.0.weight'] = '.model.safetensors'), /not a plain/],
       ['a tensor the index does not list', (j: { weight_map: Record<string, string> }) => void delete j.weight_map['layers.1.weight'], /does not list/],
-      ['a tensor mapped to the wrong shard', (j: { weight_map: Record<string, string> }) => void (j.weight_map['layers.0.weight'] = 'model-00002-of-00003.safetensors'), /maps "layers\.0\.weight" to model-00002-of-00003\.safetensors, which does not hold it/],
+      ['a tensor mapped to the wrong shard', (j: { weight_map: Record<string, string> }) => void (j.weight_map['layers.0.weight'] = 'model-00002-of-00003.safetensors'), /holds "layers\.0\.weight", which the index maps to model-00002-of-00003\.safetensors/],
       ['a wrong total_size', (j: { metadata: Record<string, unknown> }) => void (j.metadata.total_size = 7), /total_size says 7/],
       ['no weight_map', () => ({ metadata: {} }), /not a safetensors index/],
       ['a shard name that is not a string', (j: { weight_map: Record<string, unknown> }) => void (j.weight_map.x = 3), /not a safetensors index/],
@@ -110,6 +114,12 @@ describe('sharded safetensors (Hugging Face layout)', () => {
       const { index } = await setup();
       edit(index, change as never);
       await expect(readShardedSafetensors(index)).rejects.toMatchObject({ code: 'E_BAD_INDEX', message: expect.stringMatching(message) });
+    });
+
+    it('a shard file that is gone', async () => {
+      const { dir, index } = await setup();
+      rmSync(join(dir, 'model-00002-of-00003.safetensors'));
+      await expect(readShardedSafetensors(index)).rejects.toMatchObject({ code: 'E_BAD_INDEX', message: expect.stringMatching(/shard model-00002-of-00003\.safetensors is missing/) });
     });
 
     it('text that is not JSON', async () => {
