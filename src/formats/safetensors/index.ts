@@ -18,6 +18,7 @@ export { writeSafetensorsFile, type SafetensorsFileWriteOptions } from './write-
 export {
   DEFAULT_MAX_SHARD_BYTES,
   INDEX_SUFFIX,
+  planShards,
   readSafetensorsIndex,
   readShardedSafetensors,
   readShardedSafetensorsHeaders,
