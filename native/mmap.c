@@ -1,5 +1,5 @@
 /*
- * ckpt's one native piece: a private, copy-on-write memory map of a file region, handed to
+ * Memory maps: a private, copy-on-write memory map of a file region, handed to
  * JavaScript as an ArrayBuffer that unmaps itself when collected. Reading a checkpoint this way
  * costs page-table updates instead of a copy into freshly faulted memory (about 3x faster than a
  * read on Linux), and writes by the caller go to private pages, never to the file.
@@ -15,8 +15,7 @@
  *
  * Errors are thrown as Error objects whose `code` is the errno name (ENOMEM, EINVAL, ...).
  */
-#define NAPI_VERSION 8
-#include <node_api.h>
+#include "addon.h"
 #include <errno.h>
 #include <stdio.h>
 #include <stdint.h>
@@ -176,17 +175,18 @@ static napi_value is_damaged(napi_env env, napi_callback_info info) {
   return result;
 }
 
-static napi_value init(napi_env env, napi_value exports) {
-  static int installed = 0;
+/* Installs the SIGBUS guard once per process and adds map, damaged and pageSize to `exports`. */
+void ckpt_register_mmap(napi_env env, napi_value exports) {
+  static atomic_int installed = 0;
   page_size = (size_t)sysconf(_SC_PAGESIZE);
-  if (!installed) {
+  int expected = 0;
+  if (atomic_compare_exchange_strong(&installed, &expected, 1)) {
     struct sigaction action;
     memset(&action, 0, sizeof action);
     action.sa_sigaction = on_sigbus;
     action.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER;
     sigemptyset(&action.sa_mask);
     sigaction(SIGBUS, &action, &previous_sigbus);
-    installed = 1;
   }
   napi_value fn, damaged, page;
   napi_create_function(env, "map", NAPI_AUTO_LENGTH, map_file, NULL, &fn);
@@ -195,7 +195,4 @@ static napi_value init(napi_env env, napi_value exports) {
   napi_set_named_property(env, exports, "damaged", damaged);
   napi_create_int64(env, (int64_t)page_size, &page);
   napi_set_named_property(env, exports, "pageSize", page);
-  return exports;
 }
-
-NAPI_MODULE(NODE_GYP_MODULE_NAME, init)

@@ -8,6 +8,7 @@
  */
 import { flattenState, type Skeleton, type StateValue } from '../tensor/state-tree.js';
 import { Tensor } from '../tensor/tensor.js';
+import { copyPairs } from '../util/parallel-copy.js';
 import { splitTensors } from './layout.js';
 
 /** A state tree ready to write. */
@@ -44,13 +45,15 @@ export class StagingBuffer {
       this.buffer = new ArrayBuffer(total);
     }
     const out = new Map<string, Tensor>();
+    const pairs: [Uint8Array, Uint8Array][] = [];
     let off = 0;
     for (const [name, t] of tensors) {
       const dst = new Uint8Array(this.buffer, off, t.byteLength);
-      dst.set(t.bytes);
+      pairs.push([dst, t.bytes]);
       out.set(name, new Tensor(t.dtype, t.shape, dst));
       off += Math.ceil(t.byteLength / ALIGN) * ALIGN;
     }
+    copyPairs(pairs); // on every core: this copy is all a background save blocks training for
     return out;
   }
 

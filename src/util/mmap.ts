@@ -1,6 +1,5 @@
 /**
- * Memory-mapped reads through ckpt's native addon (`native/mmap.c`, built by `npm install` when a
- * C compiler is present). A map is private and copy-on-write: the caller may write into the
+ * Memory-mapped reads through ckpt's native addon (`native/mmap.c`, see `util/native`). A map is private and copy-on-write: the caller may write into the
  * returned bytes, and the file never changes. Without the addon, or where a map fails (a file
  * system without mmap, address space exhausted), callers read into memory instead; nothing else
  * differs.
@@ -14,39 +13,11 @@
  * @module
  */
 import { constants as bufferConstants } from 'node:buffer';
-import { createRequire } from 'node:module';
-
-interface NativeAddon {
-  map(fd: number, offset: number, length: number): ArrayBuffer;
-  damaged(buffer: ArrayBuffer): boolean;
-  readonly pageSize: number;
-}
-
-let addon: NativeAddon | null | undefined;
-let loadError: string | undefined;
-
-/** The addon, or `undefined` when it was not built, fails to load, or `CKPT_NO_MMAP=1` is set. */
-function nativeAddon(): NativeAddon | undefined {
-  if (addon === undefined) {
-    if (process.env.CKPT_NO_MMAP === '1') {
-      addon = null;
-      loadError = 'disabled by CKPT_NO_MMAP=1';
-    } else {
-      try {
-        // Same relative path from src/util (tsx, tests) and dist/util (the package).
-        addon = createRequire(import.meta.url)('../../build/Release/ckpt_native.node') as NativeAddon;
-      } catch (err) {
-        addon = null;
-        loadError = err instanceof Error ? err.message.split('\n')[0] : String(err);
-      }
-    }
-  }
-  return addon ?? undefined;
-}
+import { nativeAddon, nativeSupport } from './native.js';
 
 /** Whether memory-mapped reads are available here; `reason` says why not. */
 export function mmapSupport(): { available: boolean; reason?: string } {
-  return nativeAddon() !== undefined ? { available: true } : { available: false, reason: loadError ?? 'unknown' };
+  return nativeSupport();
 }
 
 /** Largest single map (one ArrayBuffer); larger regions are mapped in several pieces. */
