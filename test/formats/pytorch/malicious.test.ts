@@ -150,9 +150,8 @@ describe('malicious pickles: resource exhaustion', () => {
     const parts: (number | string | Uint8Array)[] = [0x80, 2, ']', 'q', 0];
     for (let level = 1; level < 40; level++) parts.push(']', '(', ...Array.from({ length: 10 }, () => ['h', level - 1]).flat(), 'e', 'q', level);
     parts.push('h', 39, '.');
-    const t0 = performance.now();
-    const v = await parsePth(torchZip(pk(...parts)));
-    expect(performance.now() - t0).toBeLessThan(2_000);
+    // 10^39 leaves if expanded; within a budget of a thousand opcodes and objects it is linear.
+    const v = await parsePth(torchZip(pk(...parts)), { maxOps: 1_000, maxObjects: 1_000 });
     expect(Array.isArray(v) && v.length === 10 && v[0] === v[1]).toBe(true);
     await rejects(torchZip(pk(0x80, 2, ']', 'q', 0, 'h', 0, 'a.')), 'E_UNSUPPORTED');
   });
