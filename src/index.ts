@@ -17,3 +17,5 @@ export * from './interop/index.js';
 export * from './tracking/index.js';
 export * from './storage/index.js';
 export * from './checkpoint/index.js';
+/** Whether ckpt's native addon (memory-mapped loads, parallel snapshot copies) is built and loaded here, and if not, why. */
+export { nativeSupport } from './util/native.js';
