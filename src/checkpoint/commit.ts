@@ -7,11 +7,11 @@
  * @module
  */
 import { CkptError, isCkptError } from '../errors.js';
-import { serializeSafetensors } from '../formats/safetensors/index.js';
-import type { Store } from '../storage/store.js';
+import { DEFAULT_MAX_SHARD_BYTES, serializeSafetensors, shardLayout } from '../formats/safetensors/index.js';
+import type { StagedWrite, Store } from '../storage/store.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { Crc32c, crc32cHex } from '../util/crc32c.js';
-import { checkpointFolder, MANIFEST_FILE, STATE_FILE } from './layout.js';
+import { Crc32c, crc32c, crc32cHex } from '../util/crc32c.js';
+import { checkpointFolder, MANIFEST_FILE, shardIndexFile, shardPrefixOf, STATE_FILE } from './layout.js';
 import { encodeManifest, type Manifest, type ManifestFile } from './manifest.js';
 import type { SaveTrigger } from './policies/types.js';
 
@@ -41,12 +41,28 @@ async function* tap(chunks: AsyncIterable<Uint8Array>, crc: Crc32c): AsyncGenera
 /** Metadata written into every tensor file, as Hugging Face's `save_file` does for PyTorch tensors. */
 const SAFETENSORS_METADATA = { format: 'pt' };
 
+/** Streams one safetensors file into the staged folder, CRC32C on the way. */
+async function putTensorFile(staged: StagedWrite, file: string, tensors: ReadonlyMap<string, Tensor>): Promise<ManifestFile> {
+  const ser = serializeSafetensors(tensors, { metadata: SAFETENSORS_METADATA });
+  const crc = new Crc32c();
+  const size = await staged.put(file, tap(ser.chunks(), crc));
+  if (size !== ser.byteLength) throw new CkptError('E_INTERNAL', `${file}: wrote ${size} bytes, planned ${ser.byteLength}`);
+  return { size, crc32c: crc32cHex(crc.digest()) };
+}
+
+/** Options of {@link commitCheckpoint}. */
+export interface CommitOptions {
+  /** A tensor file with more tensor bytes than this is written as Hugging Face shards plus an index. Default: {@link DEFAULT_MAX_SHARD_BYTES}. */
+  maxShardBytes?: number;
+}
+
 /**
  * Writes and commits `content` as `checkpoints/<name>/`; returns its manifest. `now` gives the
  * commit time. Throws a `CkptError` naming the checkpoint: `E_NO_SPACE`, `E_IO` (from the store)
  * or `E_SAVE_FAILED`; nothing of the failed checkpoint stays visible.
  */
-export async function commitCheckpoint(store: Store, content: CheckpointContent, now: () => number): Promise<Manifest> {
+export async function commitCheckpoint(store: Store, content: CheckpointContent, now: () => number, options: CommitOptions = {}): Promise<Manifest> {
+  const maxShardBytes = options.maxShardBytes ?? DEFAULT_MAX_SHARD_BYTES;
   const folder = checkpointFolder(content.name);
   let staged;
   try {
@@ -57,11 +73,16 @@ export async function commitCheckpoint(store: Store, content: CheckpointContent,
   try {
     const files: Record<string, ManifestFile> = {};
     for (const [file, tensors] of content.tensorFiles) {
-      const ser = serializeSafetensors(tensors, { metadata: SAFETENSORS_METADATA });
-      const crc = new Crc32c();
-      const size = await staged.put(file, tap(ser.chunks(), crc));
-      if (size !== ser.byteLength) throw new CkptError('E_INTERNAL', `${file}: wrote ${size} bytes, planned ${ser.byteLength}`);
-      files[file] = { size, crc32c: crc32cHex(crc.digest()) };
+      let bytes = 0;
+      for (const t of tensors.values()) bytes += t.byteLength;
+      if (bytes <= maxShardBytes) {
+        files[file] = await putTensorFile(staged, file, tensors);
+        continue;
+      }
+      const layout = shardLayout(shardPrefixOf(file), tensors, maxShardBytes);
+      for (const shard of layout.shards) files[shard.file] = await putTensorFile(staged, shard.file, shard.tensors);
+      const index = new TextEncoder().encode(layout.indexText);
+      files[shardIndexFile(file)] = { size: await staged.put(shardIndexFile(file), index), crc32c: crc32cHex(crc32c(index)) };
     }
     const stateCrc = new Crc32c().update(content.stateJson).digest();
     files[STATE_FILE] = { size: await staged.put(STATE_FILE, content.stateJson), crc32c: crc32cHex(stateCrc) };

@@ -9,7 +9,9 @@
  * Hugging Face names them); tensors under `state.optimizer` go to `optimizer.safetensors` without the
  * `optimizer.` prefix; every other tensor goes to `extra.safetensors` under its full dotted name.
  * `model.safetensors` is always written (empty when there are no model tensors); the other two only
- * when they hold tensors. `state.json` keeps the whole skeleton with full dotted tensor names.
+ * when they hold tensors. A tensor file larger than the manager's `maxShardBytes` is written as
+ * Hugging Face shards (`model-00001-of-00002.safetensors`, ... and `model.safetensors.index.json`).
+ * `state.json` keeps the whole skeleton with full dotted tensor names.
  *
  * @module
  */
@@ -42,6 +44,16 @@ export const TENSOR_FILES: readonly TensorFileSpec[] = [
   { file: 'optimizer.safetensors', prefix: 'optimizer.', always: false },
   { file: 'extra.safetensors', prefix: '', always: false },
 ];
+
+/** The index of a tensor file written as shards: `model.safetensors.index.json` for `model.safetensors`. */
+export function shardIndexFile(file: string): string {
+  return `${file}.index.json`;
+}
+
+/** The shard-name prefix of a tensor file: `model` for `model.safetensors` (shards are `model-00001-of-00002.safetensors`). */
+export function shardPrefixOf(file: string): string {
+  return file.replace(/\.safetensors$/, '');
+}
 
 /** The folder of checkpoint `name`, e.g. `checkpoints/epoch=3/`. */
 export function checkpointFolder(name: string): string {

@@ -7,14 +7,14 @@
  */
 import { basename, dirname, resolve } from 'node:path';
 import { CkptError, isCkptError } from '../errors.js';
-import { parseSafetensors } from '../formats/safetensors/index.js';
+import { checkShard, checkTotalSize, parseSafetensors, parseSafetensorsIndex, type SafetensorsHeader } from '../formats/safetensors/index.js';
 import { FsStore } from '../storage/fs-store.js';
 import { getLarge, type Store } from '../storage/store.js';
 import { unflattenState, type StateValue } from '../tensor/state-tree.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { crc32c, crc32cHex } from '../util/crc32c.js';
 import { readManifest } from './catalog.js';
-import { CHECKPOINTS_DIR, checkpointKey, joinTensors, STATE_FILE, TENSOR_FILES } from './layout.js';
+import { CHECKPOINTS_DIR, checkpointKey, joinTensors, shardIndexFile, STATE_FILE, TENSOR_FILES } from './layout.js';
 import { recordOf, type Manifest } from './manifest.js';
 import type { CheckpointRecord } from './policies/types.js';
 import { decodeStateFile } from './state-file.js';
@@ -63,17 +63,58 @@ export async function loadCheckpoint(store: Store, name: string): Promise<Loaded
   const manifest = await readManifest(store, name);
   const files = new Map<string, Map<string, Tensor>>();
   for (const spec of TENSOR_FILES) {
-    if (!Object.hasOwn(manifest.files, spec.file)) continue;
-    const bytes = await readChecked(store, name, manifest, spec.file);
-    try {
-      files.set(spec.file, parseSafetensors(bytes).tensors);
-    } catch (err) {
-      throw new CkptError('E_CORRUPT', `checkpoint "${name}": ${spec.file} is not valid safetensors: ${err instanceof Error ? err.message : String(err)}`, { cause: err, details: { checkpoint: name, file: spec.file } });
-    }
+    if (Object.hasOwn(manifest.files, spec.file)) files.set(spec.file, await loadTensorFile(store, name, manifest, spec.file));
+    else if (Object.hasOwn(manifest.files, shardIndexFile(spec.file))) files.set(spec.file, await loadShardedTensorFile(store, name, manifest, spec.file));
   }
   const stateFile = decodeStateFile(await readChecked(store, name, manifest, STATE_FILE), `${STATE_FILE} of checkpoint "${name}"`);
   const state = unflattenState(joinTensors(files), stateFile.skeleton);
   return { state, record: recordOf(name, manifest), manifest };
+}
+
+/** Reads, checks and parses one safetensors file of the checkpoint; a parse failure is `E_CORRUPT` naming it. */
+async function loadTensorFile(store: Store, name: string, manifest: Manifest, file: string): Promise<Map<string, Tensor>> {
+  return (await parseChecked(store, name, manifest, file)).tensors;
+}
+
+async function parseChecked(store: Store, name: string, manifest: Manifest, file: string): Promise<{ header: SafetensorsHeader; tensors: Map<string, Tensor> }> {
+  const bytes = await readChecked(store, name, manifest, file);
+  try {
+    return parseSafetensors(bytes);
+  } catch (err) {
+    throw new CkptError('E_CORRUPT', `checkpoint "${name}": ${file} is not valid safetensors: ${err instanceof Error ? err.message : String(err)}`, { cause: err, details: { checkpoint: name, file } });
+  }
+}
+
+/** A tensor file written as shards: the index and every shard checked against the manifest, then against each other. */
+async function loadShardedTensorFile(store: Store, name: string, manifest: Manifest, file: string): Promise<Map<string, Tensor>> {
+  const indexFile = shardIndexFile(file);
+  const where = `${indexFile} of checkpoint "${name}"`;
+  const corrupt = (err: unknown): CkptError =>
+    new CkptError('E_CORRUPT', `checkpoint "${name}": ${err instanceof Error ? err.message : String(err)}`, { cause: err, details: { checkpoint: name, file: indexFile } });
+  let index;
+  try {
+    index = parseSafetensorsIndex(await readChecked(store, name, manifest, indexFile), where);
+  } catch (err) {
+    throw isCkptError(err, 'E_CORRUPT') ? err : corrupt(err);
+  }
+  const tensors = new Map<string, Tensor>();
+  let totalBytes = 0;
+  for (const shard of index.shards) {
+    const { header, tensors: own } = await parseChecked(store, name, manifest, shard);
+    try {
+      checkShard(where, index, shard, header);
+    } catch (err) {
+      throw corrupt(err);
+    }
+    for (const e of header.entries) totalBytes += e.end - e.begin;
+    for (const [k, t] of own) tensors.set(k, t);
+  }
+  try {
+    checkTotalSize(where, index, totalBytes);
+  } catch (err) {
+    throw corrupt(err);
+  }
+  return tensors;
 }
 
 /**

@@ -247,6 +247,7 @@ export class CheckpointManager {
         this.store,
         { name, ...current, ...(request.trigger === undefined ? {} : { trigger: request.trigger }), reasons: decision.reasons, tensorFiles: snapshot.tensorFiles, stateJson },
         this.o.now,
+        { maxShardBytes: this.o.maxShardBytes },
       );
       this.checkpoints.push(infoOf(name, manifest));
       this.checkpoints.sort(compareOldestFirst);

@@ -5,6 +5,7 @@
  * @module
  */
 import { CkptError } from '../errors.js';
+import { DEFAULT_MAX_SHARD_BYTES } from '../formats/safetensors/sharded.js';
 import type { Store } from '../storage/store.js';
 import { DEFAULT_NAME_TEMPLATE, templatePlaceholders } from './naming.js';
 import type { MetricMode } from './policies/metric.js';
@@ -90,6 +91,12 @@ export interface CheckpointManagerOptions {
    * restart are those of a run that never stopped. Default: 100,000.
    */
   historyLimit?: number;
+  /**
+   * A tensor file (`model.safetensors`, ...) holding more tensor bytes than this is written as
+   * Hugging Face shards instead: `model-00001-of-0000N.safetensors` plus `model.safetensors.index.json`,
+   * all in the manifest. Restores read either form. Default: 5 GB ({@link DEFAULT_MAX_SHARD_BYTES}), as Hugging Face.
+   */
+  maxShardBytes?: number;
 }
 
 const MAX_WORDS = ['acc', 'accuracy', 'f1', 'auc', 'auroc', 'precision', 'recall', 'r2', 'map', 'iou', 'dice', 'bleu', 'rouge', 'score', 'top1', 'top5'];
@@ -119,6 +126,7 @@ export interface ResolvedOptions {
   readonly now: () => number;
   readonly onWarning: (message: string) => void;
   readonly historyLimit: number;
+  readonly maxShardBytes: number;
 }
 
 function needMonitor(option: string, monitor: string | undefined): string {
@@ -132,6 +140,9 @@ export function resolveOptions(o: CheckpointManagerOptions): ResolvedOptions {
   const mode = o.mode ?? (monitor === undefined ? 'min' : inferMode(monitor));
   const minDelta = o.minDelta ?? 0;
 
+  if (o.maxShardBytes !== undefined && (!Number.isSafeInteger(o.maxShardBytes) || o.maxShardBytes < 1)) {
+    throw new CkptError('E_INVALID_ARGUMENT', `maxShardBytes must be a positive integer, got ${o.maxShardBytes}`);
+  }
   if (o.historyLimit !== undefined && (!Number.isSafeInteger(o.historyLimit) || o.historyLimit < 1)) {
     throw new CkptError('E_INVALID_ARGUMENT', `historyLimit must be an integer >= 1, got ${o.historyLimit}`);
   }
@@ -176,5 +187,6 @@ export function resolveOptions(o: CheckpointManagerOptions): ResolvedOptions {
     now: o.now ?? Date.now,
     onWarning: o.onWarning ?? ((m: string) => console.warn(`ckpt: ${m}`)),
     historyLimit: o.historyLimit ?? 100_000,
+    maxShardBytes: o.maxShardBytes ?? DEFAULT_MAX_SHARD_BYTES,
   };
 }

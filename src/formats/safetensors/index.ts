@@ -18,6 +18,11 @@ export { writeSafetensorsFile, type SafetensorsFileWriteOptions } from './write-
 export {
   DEFAULT_MAX_SHARD_BYTES,
   INDEX_SUFFIX,
+  checkShard,
+  checkTotalSize,
+  parseSafetensorsIndex,
+  shardLayout,
+  type ShardLayout,
   planShards,
   readSafetensorsIndex,
   readShardedSafetensors,

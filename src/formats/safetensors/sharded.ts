@@ -61,7 +61,12 @@ function checkShardName(path: string, tensor: string, shard: string): void {
 
 /** Reads and validates an index file (its shards are not opened). */
 export async function readSafetensorsIndex(path: string): Promise<SafetensorsIndex> {
-  const bytes = await readBoundedFile(path, MAX_INDEX_BYTES, 'read safetensors index');
+  return parseSafetensorsIndex(await readBoundedFile(path, MAX_INDEX_BYTES, 'read safetensors index'), path);
+}
+
+/** Parses and validates the bytes of an index; `path` names it in errors. `E_BAD_INDEX`, or `E_LIMIT` past {@link MAX_INDEX_BYTES}. */
+export function parseSafetensorsIndex(bytes: Uint8Array, path: string): SafetensorsIndex {
+  if (bytes.byteLength > MAX_INDEX_BYTES) throw new CkptError('E_LIMIT', `${path} is ${bytes.byteLength} bytes, over the limit of ${MAX_INDEX_BYTES}`, { details: { path } });
   const json = parseJson(new TextDecoder().decode(bytes), path, { code: 'E_BAD_INDEX' });
   const parsed = indexSchema.safeParse(json);
   if (!parsed.success) throw badIndex(path, `not a safetensors index (${parsed.error.issues[0]?.message ?? 'bad shape'}); expected {"metadata": {...}, "weight_map": {"tensor": "shard.safetensors"}}`);
@@ -75,8 +80,8 @@ export async function readSafetensorsIndex(path: string): Promise<SafetensorsInd
   return { metadata: parsed.data.metadata ?? {}, weightMap, shards: shards.sort() };
 }
 
-/** Checks one shard's header against the index: the same tensors, none missing, none extra (so none is in two shards). */
-function checkShard(path: string, index: SafetensorsIndex, shard: string, header: SafetensorsHeader): void {
+/** Checks one shard's header against the index: the same tensors, none missing, none extra (so none is in two shards). `E_BAD_INDEX`. */
+export function checkShard(path: string, index: SafetensorsIndex, shard: string, header: SafetensorsHeader): void {
   const listed = new Set<string>();
   for (const e of header.entries) {
     const mapped = index.weightMap.get(e.name);
@@ -87,6 +92,12 @@ function checkShard(path: string, index: SafetensorsIndex, shard: string, header
   for (const [name, s] of index.weightMap) {
     if (s === shard && !listed.has(name)) throw badIndex(path, `the index maps ${JSON.stringify(name)} to ${shard}, which does not hold it`);
   }
+}
+
+/** Checks `metadata.total_size`, when the index has a number there, against the bytes the shards hold. `E_BAD_INDEX`. */
+export function checkTotalSize(path: string, index: SafetensorsIndex, totalBytes: number): void {
+  const declared = index.metadata.total_size;
+  if (typeof declared === 'number' && declared !== totalBytes) throw badIndex(path, `metadata.total_size says ${declared} bytes, the shards hold ${totalBytes}`);
 }
 
 /** What a sharded read returns. */
@@ -116,10 +127,7 @@ async function readSharded<T>(indexPath: string, openShard: (shardPath: string) 
     for (const e of header.entries) totalBytes += e.end - e.begin;
     for (const [name, t] of own) tensors.set(name, t);
   }
-  const declared = index.metadata.total_size;
-  if (typeof declared === 'number' && declared !== totalBytes) {
-    throw badIndex(indexPath, `metadata.total_size says ${declared} bytes, the shards hold ${totalBytes}`);
-  }
+  checkTotalSize(indexPath, index, totalBytes);
   return { index, tensors, headers, totalBytes };
 }
 
@@ -183,6 +191,39 @@ export function planShards<T extends { readonly byteLength: number }>(tensors: R
 
 const pad5 = (n: number): string => String(n).padStart(5, '0');
 
+/** A planned sharded save: each shard's file name and tensors, and the index file's text. */
+export interface ShardLayout<T> {
+  readonly shards: readonly { readonly file: string; readonly tensors: ReadonlyMap<string, T> }[];
+  /** `{"metadata": {..., "total_size": N}, "weight_map": {name: shard, ...}}` with sorted names, as Hugging Face writes it. */
+  readonly indexText: string;
+  readonly totalBytes: number;
+}
+
+/**
+ * Plans a sharded save under `prefix` (`model`): {@link planShards}, the shard names
+ * `<prefix>-00001-of-0000N.safetensors`, and the index text. Pure: nothing is written.
+ */
+export function shardLayout<T extends { readonly byteLength: number }>(
+  prefix: string,
+  tensors: ReadonlyMap<string, T>,
+  maxShardBytes: number,
+  indexMetadata: Readonly<Record<string, string | number | boolean>> = {},
+): ShardLayout<T> {
+  const groups = planShards(tensors, maxShardBytes);
+  const shards = groups.map((group, i) => ({ file: `${prefix}-${pad5(i + 1)}-of-${pad5(groups.length)}.safetensors`, tensors: group }));
+  const weightMap: Record<string, string> = {};
+  let totalBytes = 0;
+  for (const shard of shards) {
+    for (const [name, t] of shard.tensors) {
+      weightMap[name] = shard.file;
+      totalBytes += t.byteLength;
+    }
+  }
+  const sorted = Object.fromEntries(Object.keys(weightMap).sort().map((k) => [k, weightMap[k] as string]));
+  const indexText = `${JSON.stringify({ metadata: { ...indexMetadata, total_size: totalBytes }, weight_map: sorted }, null, 2)}\n`;
+  return { shards, indexText, totalBytes };
+}
+
 /**
  * Writes `tensors` as shards of at most `maxShardBytes` (in the map's order, as Hugging Face
  * splits a state dict) named `<prefix>-00001-of-0000N.safetensors` beside `indexPath`, then the
@@ -194,26 +235,18 @@ export async function writeShardedSafetensors(
   options: WriteShardedOptions = {},
 ): Promise<{ shards: string[]; totalBytes: number }> {
   const prefix = shardPrefix(indexPath);
-  const groups = planShards(tensors, options.maxShardBytes ?? DEFAULT_MAX_SHARD_BYTES);
-  let totalBytes = 0;
-  for (const t of tensors.values()) totalBytes += t.byteLength;
+  const layout = shardLayout(prefix, tensors, options.maxShardBytes ?? DEFAULT_MAX_SHARD_BYTES, options.indexMetadata);
   const dir = dirname(indexPath);
   const fsync = options.fsync ?? true;
-  const shards = groups.map((_, i) => `${prefix}-${pad5(i + 1)}-of-${pad5(groups.length)}.safetensors`);
-  const weightMap: Record<string, string> = {};
-  for (const [i, group] of groups.entries()) {
-    const shard = shards[i] as string;
-    await writeSafetensorsFile(join(dir, shard), group, { metadata: options.shardMetadata ?? { format: 'pt' }, fsync });
-    for (const name of group.keys()) weightMap[name] = shard;
+  for (const shard of layout.shards) {
+    await writeSafetensorsFile(join(dir, shard.file), shard.tensors, { metadata: options.shardMetadata ?? { format: 'pt' }, fsync });
   }
-  const sorted = Object.fromEntries(Object.keys(weightMap).sort().map((k) => [k, weightMap[k] as string]));
-  const index = { metadata: { ...options.indexMetadata, total_size: totalBytes }, weight_map: sorted };
-  const text = `${JSON.stringify(index, null, 2)}\n`;
-  await replaceFileAtomically(indexPath, (temp) => writeIndexText(temp, text, fsync), { fsync });
+  const shards = layout.shards.map((s) => s.file);
+  await replaceFileAtomically(indexPath, (temp) => writeIndexText(temp, layout.indexText, fsync), { fsync });
   await removeStaleShards(dir, prefix, new Set(shards)).catch((err: unknown) => {
     throw fromSystemError(err, 'remove stale shards', dir);
   });
-  return { shards, totalBytes };
+  return { shards, totalBytes: layout.totalBytes };
 }
 
 async function writeIndexText(path: string, text: string, fsync: boolean): Promise<void> {

@@ -10,7 +10,7 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadCheckpoint } from '../../checkpoint/load.js';
-import { MANIFEST_FILE, STATE_FILE, TENSOR_FILES, checkName } from '../../checkpoint/layout.js';
+import { MANIFEST_FILE, STATE_FILE, TENSOR_FILES, checkName, shardIndexFile } from '../../checkpoint/layout.js';
 import { commitCheckpoint } from '../../checkpoint/commit.js';
 import { readManifest } from '../../checkpoint/catalog.js';
 import { ckptPackageVersion } from '../../checkpoint/run-info.js';
@@ -19,6 +19,8 @@ import { decodeStateFile, encodeStateFile } from '../../checkpoint/state-file.js
 import { verifyCheckpoint } from '../../checkpoint/verify.js';
 import { CkptError } from '../../errors.js';
 import { readSafetensorsHeader } from '../../formats/safetensors/read-file.js';
+import { readShardedSafetensorsHeaders } from '../../formats/safetensors/sharded.js';
+import type { SafetensorsHeader } from '../../formats/safetensors/types.js';
 import type { CheckpointFormat, CheckpointSummary, FormatWriteOptions, TensorSummary } from '../detect.js';
 import { materializeState, sourceFromState, type StateSource } from '../state-source.js';
 import { inferRecord } from './record.js';
@@ -39,9 +41,13 @@ async function inspectDir(path: string): Promise<CheckpointSummary> {
   const manifest = await readManifest(store, store.name);
   const tensors: TensorSummary[] = [];
   for (const spec of TENSOR_FILES) {
-    if (!Object.hasOwn(manifest.files, spec.file)) continue;
-    const header = await readSafetensorsHeader(join(path, spec.file));
-    for (const e of header.entries) tensors.push({ name: spec.prefix + e.name, dtype: e.dtype, shape: e.shape, byteLength: e.end - e.begin });
+    let headers: SafetensorsHeader[];
+    if (Object.hasOwn(manifest.files, spec.file)) headers = [await readSafetensorsHeader(join(path, spec.file))];
+    else if (Object.hasOwn(manifest.files, shardIndexFile(spec.file))) headers = [...(await readShardedSafetensorsHeaders(join(path, shardIndexFile(spec.file)))).headers.values()];
+    else continue;
+    for (const header of headers) {
+      for (const e of header.entries) tensors.push({ name: spec.prefix + e.name, dtype: e.dtype, shape: e.shape, byteLength: e.end - e.begin });
+    }
   }
   const state = decodeStateFile(await store.get(`checkpoints/${store.name}/${STATE_FILE}`), `${STATE_FILE} of ${path}`);
   let byteLength = 0;
