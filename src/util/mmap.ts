@@ -1,6 +1,6 @@
 /**
- * Memory-mapped reads through ckpt's native addon (`native/mmap.c`, see `util/native`). A map is private and copy-on-write: the caller may write into the
- * returned bytes, and the file never changes. Without the addon, or where a map fails (a file
+ * Memory-mapped reads through ckpt's native addon (`native/mmap.c`, see `util/native`). A map is
+ * private and copy-on-write: the caller may write into the returned bytes, and the file never changes. Without the addon, or where a map fails (a file
  * system without mmap, address space exhausted), callers read into memory instead; nothing else
  * differs.
  *
@@ -20,7 +20,7 @@ export function mmapSupport(): { available: boolean; reason?: string } {
   return nativeSupport();
 }
 
-/** Largest single map (one ArrayBuffer); larger regions are mapped in several pieces. */
+/** Largest single map (one ArrayBuffer); callers map larger regions in pieces, or read them. */
 export const MAX_MAP_BYTES = bufferConstants.MAX_LENGTH;
 
 /**
