@@ -7,7 +7,7 @@
  */
 import { basename, dirname, resolve } from 'node:path';
 import { CkptError, isCkptError } from '../errors.js';
-import { checkShard, checkTotalSize, parseSafetensors, parseSafetensorsIndex, type SafetensorsHeader } from '../formats/safetensors/index.js';
+import { parseSafetensors, parseSafetensorsIndex, readShards, type SafetensorsHeader } from '../formats/safetensors/index.js';
 import { FsStore } from '../storage/fs-store.js';
 import { getLarge, type Store } from '../storage/store.js';
 import { unflattenState, type StateValue } from '../tensor/state-tree.js';
@@ -63,7 +63,7 @@ export async function loadCheckpoint(store: Store, name: string): Promise<Loaded
   const manifest = await readManifest(store, name);
   const files = new Map<string, Map<string, Tensor>>();
   for (const spec of TENSOR_FILES) {
-    if (Object.hasOwn(manifest.files, spec.file)) files.set(spec.file, await loadTensorFile(store, name, manifest, spec.file));
+    if (Object.hasOwn(manifest.files, spec.file)) files.set(spec.file, (await parseChecked(store, name, manifest, spec.file)).tensors);
     else if (Object.hasOwn(manifest.files, shardIndexFile(spec.file))) files.set(spec.file, await loadShardedTensorFile(store, name, manifest, spec.file));
   }
   const stateFile = decodeStateFile(await readChecked(store, name, manifest, STATE_FILE), `${STATE_FILE} of checkpoint "${name}"`);
@@ -72,10 +72,6 @@ export async function loadCheckpoint(store: Store, name: string): Promise<Loaded
 }
 
 /** Reads, checks and parses one safetensors file of the checkpoint; a parse failure is `E_CORRUPT` naming it. */
-async function loadTensorFile(store: Store, name: string, manifest: Manifest, file: string): Promise<Map<string, Tensor>> {
-  return (await parseChecked(store, name, manifest, file)).tensors;
-}
-
 async function parseChecked(store: Store, name: string, manifest: Manifest, file: string): Promise<{ header: SafetensorsHeader; tensors: Map<string, Tensor> }> {
   const bytes = await readChecked(store, name, manifest, file);
   try {
@@ -97,24 +93,11 @@ async function loadShardedTensorFile(store: Store, name: string, manifest: Manif
   } catch (err) {
     throw isCkptError(err, 'E_CORRUPT') ? err : corrupt(err);
   }
-  const tensors = new Map<string, Tensor>();
-  let totalBytes = 0;
-  for (const shard of index.shards) {
-    const { header, tensors: own } = await parseChecked(store, name, manifest, shard);
-    try {
-      checkShard(where, index, shard, header);
-    } catch (err) {
-      throw corrupt(err);
-    }
-    for (const e of header.entries) totalBytes += e.end - e.begin;
-    for (const [k, t] of own) tensors.set(k, t);
-  }
   try {
-    checkTotalSize(where, index, totalBytes);
+    return (await readShards(where, index, (shard) => parseChecked(store, name, manifest, shard))).tensors;
   } catch (err) {
-    throw corrupt(err);
+    throw isCkptError(err, 'E_BAD_INDEX') ? corrupt(err) : err;
   }
-  return tensors;
 }
 
 /**

@@ -18,8 +18,6 @@ export { writeSafetensorsFile, type SafetensorsFileWriteOptions } from './write-
 export {
   DEFAULT_MAX_SHARD_BYTES,
   INDEX_SUFFIX,
-  checkShard,
-  checkTotalSize,
   parseSafetensorsIndex,
   shardLayout,
   type ShardLayout,
@@ -28,6 +26,7 @@ export {
   readShardedSafetensors,
   readShardedSafetensorsHeaders,
   readShardedSafetensorsLazy,
+  readShards,
   writeShardedSafetensors,
   type SafetensorsIndex,
   type ShardedSafetensors,

@@ -81,7 +81,7 @@ export function parseSafetensorsIndex(bytes: Uint8Array, path: string): Safetens
 }
 
 /** Checks one shard's header against the index: the same tensors, none missing, none extra (so none is in two shards). `E_BAD_INDEX`. */
-export function checkShard(path: string, index: SafetensorsIndex, shard: string, header: SafetensorsHeader): void {
+function checkShard(path: string, index: SafetensorsIndex, shard: string, header: SafetensorsHeader): void {
   const listed = new Set<string>();
   for (const e of header.entries) {
     const mapped = index.weightMap.get(e.name);
@@ -95,7 +95,7 @@ export function checkShard(path: string, index: SafetensorsIndex, shard: string,
 }
 
 /** Checks `metadata.total_size`, when the index has a number there, against the bytes the shards hold. `E_BAD_INDEX`. */
-export function checkTotalSize(path: string, index: SafetensorsIndex, totalBytes: number): void {
+function checkTotalSize(path: string, index: SafetensorsIndex, totalBytes: number): void {
   const declared = index.metadata.total_size;
   if (typeof declared === 'number' && declared !== totalBytes) throw badIndex(path, `metadata.total_size says ${declared} bytes, the shards hold ${totalBytes}`);
 }
@@ -111,24 +111,39 @@ export interface ShardedSafetensors<T> {
   readonly totalBytes: number;
 }
 
-async function readSharded<T>(indexPath: string, openShard: (shardPath: string) => Promise<{ header: SafetensorsHeader; tensors: Map<string, T> }>): Promise<ShardedSafetensors<T>> {
-  const index = await readSafetensorsIndex(indexPath);
-  const dir = dirname(indexPath);
+/**
+ * Opens every shard of `index` with `openShard` (in name order), checks each header against the
+ * index and the total against `metadata.total_size`, and joins their tensors. `where` names the
+ * index in errors (`E_BAD_INDEX`); errors of `openShard` pass through.
+ */
+export async function readShards<T>(
+  where: string,
+  index: SafetensorsIndex,
+  openShard: (shard: string) => Promise<{ header: SafetensorsHeader; tensors: Map<string, T> }>,
+): Promise<ShardedSafetensors<T>> {
   const tensors = new Map<string, T>();
   const headers = new Map<string, SafetensorsHeader>();
   let totalBytes = 0;
   for (const shard of index.shards) {
-    const { header, tensors: own } = await openShard(join(dir, shard)).catch((err: unknown) => {
-      if (err instanceof CkptError && err.code === 'E_NOT_FOUND') throw badIndex(indexPath, `shard ${shard} is missing`);
-      throw err;
-    });
-    checkShard(indexPath, index, shard, header);
+    const { header, tensors: own } = await openShard(shard);
+    checkShard(where, index, shard, header);
     headers.set(shard, header);
     for (const e of header.entries) totalBytes += e.end - e.begin;
     for (const [name, t] of own) tensors.set(name, t);
   }
-  checkTotalSize(indexPath, index, totalBytes);
+  checkTotalSize(where, index, totalBytes);
   return { index, tensors, headers, totalBytes };
+}
+
+async function readSharded<T>(indexPath: string, openShard: (shardPath: string) => Promise<{ header: SafetensorsHeader; tensors: Map<string, T> }>): Promise<ShardedSafetensors<T>> {
+  const index = await readSafetensorsIndex(indexPath);
+  const dir = dirname(indexPath);
+  return readShards(indexPath, index, (shard) =>
+    openShard(join(dir, shard)).catch((err: unknown) => {
+      if (err instanceof CkptError && err.code === 'E_NOT_FOUND') throw badIndex(indexPath, `shard ${shard} is missing`);
+      throw err;
+    }),
+  );
 }
 
 /** Reads every shard of a sharded safetensors checkpoint (memory-mapped, see `readSafetensorsFile`) after checking it against the index. */
