@@ -50,6 +50,11 @@ async function putTensorFile(staged: StagedWrite, file: string, tensors: Readonl
   return { size, crc32c: crc32cHex(crc.digest()) };
 }
 
+/** Puts small `bytes` (state.json, a shard index) into the staged folder. */
+async function putBytes(staged: StagedWrite, file: string, bytes: Uint8Array): Promise<ManifestFile> {
+  return { size: await staged.put(file, bytes), crc32c: crc32cHex(crc32c(bytes)) };
+}
+
 /** Options of {@link commitCheckpoint}. */
 export interface CommitOptions {
   /** A tensor file with more tensor bytes than this is written as Hugging Face shards plus an index. Default: {@link DEFAULT_MAX_SHARD_BYTES}. */
@@ -81,11 +86,9 @@ export async function commitCheckpoint(store: Store, content: CheckpointContent,
       }
       const layout = shardLayout(shardPrefixOf(file), tensors, maxShardBytes);
       for (const shard of layout.shards) files[shard.file] = await putTensorFile(staged, shard.file, shard.tensors);
-      const index = new TextEncoder().encode(layout.indexText);
-      files[shardIndexFile(file)] = { size: await staged.put(shardIndexFile(file), index), crc32c: crc32cHex(crc32c(index)) };
+      files[shardIndexFile(file)] = await putBytes(staged, shardIndexFile(file), new TextEncoder().encode(layout.indexText));
     }
-    const stateCrc = new Crc32c().update(content.stateJson).digest();
-    files[STATE_FILE] = { size: await staged.put(STATE_FILE, content.stateJson), crc32c: crc32cHex(stateCrc) };
+    files[STATE_FILE] = await putBytes(staged, STATE_FILE, content.stateJson);
     const t = now();
     const manifest: Manifest = {
       format: 'ckpt.checkpoint',
