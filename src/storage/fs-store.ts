@@ -10,6 +10,7 @@ import { createReadStream, readFile as readFileCallback } from 'node:fs';
 import { link, mkdir, open, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { CkptError, fromSystemError } from '../errors.js';
+import { fsyncDirectory } from '../util/atomic-file.js';
 import { mapFileRange } from '../util/mmap.js';
 import { checkFolder, checkKey, chunksOf, isStagingKey, randomSuffix, STAGING_MARK, type PutData, type StagedWrite, type Store, type StoreStat } from './store.js';
 
@@ -42,20 +43,11 @@ async function mkdirDurable(dir: string): Promise<void> {
   const first = await mkdir(dir, { recursive: true });
   if (first === undefined) return;
   for (let d = dir; ; d = dirname(d)) {
-    await fsyncDir(dirname(d));
+    await fsyncDirectory(dirname(d));
     if (d === first || dirname(d) === d) break;
   }
 }
 
-/** fsyncs a directory so that entries created, renamed or removed in it survive a power loss. */
-async function fsyncDir(path: string): Promise<void> {
-  const fh = await open(path, 'r');
-  try {
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-}
 
 class FsStagedWrite implements StagedWrite {
   private aborted = false;
@@ -75,7 +67,7 @@ class FsStagedWrite implements StagedWrite {
   async commit(relKey: string, record: Uint8Array): Promise<void> {
     await this.put(relKey, record);
     try {
-      await fsyncDir(this.tmpDir);
+      await fsyncDirectory(this.tmpDir);
       await rename(this.tmpDir, this.target);
     } catch (err) {
       const code = errCode(err);
@@ -85,7 +77,7 @@ class FsStagedWrite implements StagedWrite {
       throw fromSystemError(err, 'rename into place', this.target);
     }
     try {
-      await fsyncDir(dirname(this.target));
+      await fsyncDirectory(dirname(this.target));
     } catch (err) {
       throw fromSystemError(err, 'fsync', dirname(this.target));
     }
@@ -133,7 +125,7 @@ export class FsStore implements Store {
       await mkdirDurable(dir);
       const n = await writeDurable(tmp, data);
       await rename(tmp, target);
-      await fsyncDir(dir);
+      await fsyncDirectory(dir);
       return n;
     } catch (err) {
       await rm(tmp, { force: true });
@@ -155,7 +147,7 @@ export class FsStore implements Store {
         if (errCode(err) === 'EEXIST') return false;
         throw err;
       }
-      await fsyncDir(dir);
+      await fsyncDirectory(dir);
       return true;
     } catch (err) {
       throw fromSystemError(err, 'create', target);
@@ -176,27 +168,20 @@ export class FsStore implements Store {
 
   async getMapped(key: string): Promise<Uint8Array> {
     const path = this.pathOf(key);
+    let mapped: Uint8Array | undefined;
     try {
       const fh = await open(path, 'r');
       try {
         const st = await fh.stat();
         if (!st.isFile()) throw new CkptError('E_WRONG_KIND', `${path} is not a regular file`, { details: { path } });
-        const mapped = mapFileRange(fh.fd, 0, st.size);
-        if (mapped !== undefined) return mapped;
-        const out = new Uint8Array(st.size);
-        let got = 0;
-        while (got < out.byteLength) {
-          const { bytesRead } = await fh.read(out, got, out.byteLength - got, got);
-          if (bytesRead === 0) break;
-          got += bytesRead;
-        }
-        return got === out.byteLength ? out : out.subarray(0, got);
+        mapped = mapFileRange(fh.fd, 0, st.size);
       } finally {
         await fh.close();
       }
     } catch (err) {
       throw fromSystemError(err, 'read', path);
     }
+    return mapped ?? this.get(key); // no addon, or the map failed: an ordinary read
   }
 
   async getRange(key: string, offset: number, length: number): Promise<Uint8Array> {
@@ -292,7 +277,7 @@ export class FsStore implements Store {
     const path = this.pathOf(key);
     try {
       await unlink(path);
-      await fsyncDir(dirname(path));
+      await fsyncDirectory(dirname(path));
     } catch (err) {
       if (errCode(err) === 'ENOENT') return;
       throw fromSystemError(err, 'delete', path);
@@ -304,7 +289,7 @@ export class FsStore implements Store {
     const path = this.pathOf(prefix);
     try {
       await rm(path, { recursive: true, force: true });
-      await fsyncDir(dirname(path));
+      await fsyncDirectory(dirname(path));
     } catch (err) {
       if (errCode(err) === 'ENOENT') return;
       throw fromSystemError(err, 'delete', path);
@@ -335,7 +320,7 @@ export class FsStore implements Store {
       throw fromSystemError(err, 'list', dir);
     }
     for (const n of names) await rm(join(dir, n), { recursive: true, force: true });
-    if (names.length > 0) await fsyncDir(dir);
+    if (names.length > 0) await fsyncDirectory(dir);
     return names.map((n) => prefix + n);
   }
 }

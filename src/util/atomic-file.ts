@@ -15,7 +15,7 @@ export function tempPathFor(target: string): string {
   return join(dirname(target), `.${basename(target)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
 }
 
-/** fsyncs a directory so a rename in it survives a power loss. */
+/** fsyncs a directory so that entries created, renamed or removed in it survive a power loss. */
 export async function fsyncDirectory(dir: string): Promise<void> {
   const fh = await open(dir, 'r');
   try {
