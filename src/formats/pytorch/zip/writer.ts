@@ -6,9 +6,9 @@
  *
  * @module
  */
-import { randomBytes } from 'node:crypto';
 import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { dirname } from 'node:path';
+import { tempPathFor } from '../../../util/atomic-file.js';
 import { crc32 } from '../../../util/crc32.js';
 import { CkptError, fromSystemError } from '../../../errors.js';
 import {
@@ -78,7 +78,7 @@ export class TorchZipWriter {
     if (!Number.isInteger(alignment) || alignment < 1 || alignment > 4096 || (alignment & (alignment - 1)) !== 0) {
       throw new CkptError('E_INVALID_ARGUMENT', `alignment must be a power of two between 1 and 4096, got ${alignment}`);
     }
-    const tmpPath = join(dirname(path), `.${basename(path)}.tmp-${randomBytes(6).toString('hex')}`);
+    const tmpPath = tempPathFor(path);
     let fh: FileHandle;
     try {
       fh = await open(tmpPath, 'wx');
