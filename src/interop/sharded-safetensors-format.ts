@@ -32,6 +32,17 @@ function carriedMetadata(index: SafetensorsIndex): Record<string, string> {
   return out;
 }
 
+/** Bytes on disk of the index and its shards. */
+async function filesSize(indexPath: string, shards: readonly string[], operation: string): Promise<number> {
+  let size = 0;
+  try {
+    for (const f of [indexPath, ...shards.map((s) => join(dirname(indexPath), s))]) size += (await stat(f)).size;
+  } catch (err) {
+    throw fromSystemError(err, operation, indexPath);
+  }
+  return size;
+}
+
 export const shardedSafetensorsFormat: CheckpointFormat = {
   kind: 'sharded-safetensors',
   extensions: [INDEX_SUFFIX],
@@ -40,13 +51,7 @@ export const shardedSafetensorsFormat: CheckpointFormat = {
   async inspect(path) {
     const { index, headers, totalBytes } = await readShardedSafetensorsHeaders(path);
     const tensors = [...headers.values()].flatMap((h) => h.entries.map((e) => ({ name: e.name, dtype: e.dtype, shape: e.shape, byteLength: e.end - e.begin })));
-    let byteLength = 0;
-    try {
-      byteLength += (await stat(path)).size;
-      for (const shard of index.shards) byteLength += (await stat(join(dirname(path), shard))).size;
-    } catch (err) {
-      throw fromSystemError(err, 'inspect', path);
-    }
+    const byteLength = await filesSize(path, index.shards, 'inspect');
     const { metadata, skeleton, record } = splitStateMetadata(indexMetadataText(index), path);
     return {
       kind: 'sharded-safetensors',
@@ -69,8 +74,6 @@ export const shardedSafetensorsFormat: CheckpointFormat = {
     const skeleton = source.skeleton === undefined || isFlatSkeleton(source.skeleton, order) ? undefined : source.skeleton;
     const indexMetadata = joinStateMetadata(source.metadata, skeleton, source.record);
     const { shards } = await writeShardedSafetensors(path, source.tensors, { indexMetadata });
-    let byteLength = 0;
-    for (const f of [path, ...shards.map((s) => join(dirname(path), s))]) byteLength += (await stat(f)).size;
-    return { byteLength };
+    return { byteLength: await filesSize(path, shards, 'write') };
   },
 };
