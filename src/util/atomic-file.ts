@@ -27,8 +27,8 @@ export async function fsyncDirectory(dir: string): Promise<void> {
 
 /**
  * Runs `write(temp)` (which must create and fsync `temp`), then renames `temp` over `target` and
- * fsyncs the directory (unless `fsync: false`). On any failure `temp` is removed and the error is rethrown as a
- * `CkptError` (system errors become `E_IO` / `E_NO_SPACE` naming `target`).
+ * fsyncs the directory (unless `fsync: false`). On any failure `temp` is removed and the error is
+ * rethrown as a `CkptError` (system errors become `E_IO` / `E_NO_SPACE` naming `target`).
  */
 export async function replaceFileAtomically<T>(target: string, write: (temp: string) => Promise<T>, options: { fsync?: boolean } = {}): Promise<T> {
   const temp = tempPathFor(target);

@@ -1,7 +1,8 @@
 /**
  * Writing safetensors files: the serialised chunks go straight to a file handle at explicit
- * positions, in a temp file renamed over the target. Small chunks are gathered in one fixed staging buffer so a model of many tiny
- * tensors does not cost one system call each; big chunks are written as they are.
+ * positions, in a temp file renamed over the target. Small chunks are gathered in one fixed
+ * staging buffer so a model of many tiny tensors does not cost one system call each; big chunks
+ * are written as they are.
  *
  * @module
  */
