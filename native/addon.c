@@ -4,6 +4,7 @@
 static napi_value init(napi_env env, napi_value exports) {
   ckpt_register_mmap(env, exports);
   ckpt_register_copy(env, exports);
+  ckpt_register_regression_sums(env, exports);
   return exports;
 }
 
