@@ -21,6 +21,7 @@ const MAX_FAST_EXP = 1990;
 /** The sum is stored as an integer count of this unit. */
 const UNIT_EXP = -1074;
 
+const NO_BINS = new Float64Array(0);
 const scratch = new Float64Array(1);
 const scratchBits = new Uint32Array(scratch.buffer);
 
@@ -38,8 +39,11 @@ export function floatToUnits(x: number): bigint {
   return x < 0 ? -units : units;
 }
 
+/** Bits of a non-negative `n` (from its hex digits: much faster than its binary string). */
 function bitLength(n: bigint): number {
-  return n === 0n ? 0 : n.toString(2).length;
+  if (n === 0n) return 0;
+  const hex = n.toString(16);
+  return 4 * (hex.length - 1) + (32 - Math.clz32(parseInt(hex[0] as string, 16)));
 }
 
 /** `n * 2^exp2` rounded to the nearest float64 (ties to even). */
@@ -87,13 +91,31 @@ export function ratioToNumber(num: bigint, den: bigint, exp2: number): number {
 /** JSON form of an {@link ExactSum}: the sum in units of 2^-1074 as a decimal string, or a non-finite value's name. */
 export type ExactSumState = string;
 
+/** Options of {@link ExactSum}. */
+export interface ExactSumOptions {
+  /**
+   * Allocate the 32 KiB of bins behind {@link ExactSum.add} at the first `add`, not at once: for
+   * sums filled by {@link ExactSum.addExact} and merges (the native kernel's), which never need
+   * them. Such a sum adds more slowly once it does. Default: false.
+   */
+  lazyBins?: boolean;
+}
+
 /** An exact, order-independent sum of float64 values. */
 export class ExactSum {
-  private readonly bins = new Float64Array(2 * BINS);
+  /** Per-exponent partial sums of {@link add}; empty with `lazyBins` until the first `add`. */
+  private bins: Float64Array;
+  /** Whether a bin may be non-zero: flushes skip the scan of the bins otherwise. */
+  private dirty = false;
   private pending = 0;
   private units = 0n;
   /** Sum of the non-finite values seen (NaN, Infinity, -Infinity), 0 when none. */
   private special = 0;
+
+  /** An empty sum. */
+  constructor(options: ExactSumOptions = {}) {
+    this.bins = options.lazyBins ? NO_BINS : new Float64Array(2 * BINS);
+  }
 
   /**
    * Makes room for `count` more additions (`addSquare` counts as 2) without rounding: flushes
@@ -125,7 +147,9 @@ export class ExactSum {
     }
     const c = SPLITTER * x;
     const hi = c - (c - x);
-    const bins = this.bins;
+    let bins = this.bins;
+    if (bins.length === 0) bins = this.bins = new Float64Array(2 * BINS);
+    this.dirty = true;
     bins[2 * exp] = (bins[2 * exp] as number) + hi;
     bins[2 * exp + 1] = (bins[2 * exp + 1] as number) + (x - hi);
   }
@@ -146,6 +170,9 @@ export class ExactSum {
   }
 
   private flush(): void {
+    this.pending = 0;
+    if (!this.dirty) return;
+    this.dirty = false;
     const bins = this.bins;
     let acc = this.units;
     for (let i = 0; i < bins.length; i++) {
@@ -156,7 +183,15 @@ export class ExactSum {
       }
     }
     this.units = acc;
-    this.pending = 0;
+  }
+
+  /**
+   * Adds an exact sum computed elsewhere (the native kernel): `units` counts of 2^-1074 and the
+   * sum of the non-finite values added, 0 when none.
+   */
+  addExact(units: bigint, special: number): void {
+    this.units += units;
+    this.special += special;
   }
 
   /** Adds everything another sum holds (exactly). */
@@ -189,7 +224,8 @@ export class ExactSum {
 
   /** Forgets every value. */
   reset(): void {
-    this.bins.fill(0);
+    if (this.dirty) this.bins.fill(0);
+    this.dirty = false;
     this.pending = 0;
     this.units = 0n;
     this.special = 0;
@@ -203,7 +239,7 @@ export class ExactSum {
 
   /** Rebuilds a sum from {@link ExactSum.state}; throws `E_INVALID_ARGUMENT` on a malformed state. */
   static fromState(s: ExactSumState): ExactSum {
-    const sum = new ExactSum();
+    const sum = new ExactSum({ lazyBins: true });
     if (/^-?\d+$/.test(s)) sum.units = BigInt(s);
     else if (s === 'NaN' || s === 'Infinity' || s === '-Infinity') sum.special = Number(s);
     else throw new CkptError('E_INVALID_ARGUMENT', `not an exact-sum state: ${JSON.stringify(s.slice(0, 40))}`);

@@ -5,7 +5,8 @@
  *
  * Sums of `d = y_true - y_pred`, `fl(d²)`, `d²`, `y`, `y²`, `|d|` and `|d| / max(|y|, eps)` are exact, so a
  * merged state is bit-for-bit the one-shot state, and variances are computed without
- * cancellation. The median needs every `|d|` (a "cat" state); it is kept only when asked for.
+ * cancellation (`regression-sums.ts`: natively when the addon is built). The median needs every
+ * `|d|` (a "cat" state); it is kept only when asked for.
  *
  * One deliberate difference: a constant `y_true` whose mean is not exact in float64 (e.g. three
  * times 0.1) has variance exactly 0 here, so R² follows scikit-learn's documented rule (0, or 1 if
@@ -16,8 +17,9 @@
 import { z } from 'zod';
 import { CkptError } from '../errors.js';
 import { Float64Buffer } from './buffer.js';
-import { ExactSum, ratioToNumber, RESERVE_CHUNK, UNIT_EXPONENT } from './exact-sum.js';
-import { checkFinite, checkSameLength, toFloat64, type NumberVector } from './input.js';
+import { ExactSum, ratioToNumber, UNIT_EXPONENT } from './exact-sum.js';
+import { checkSameLength, toFloat64, type NumberVector } from './input.js';
+import { addRegressionSums, nativeRegressionSums, SUM } from './regression-sums.js';
 import { sortFloat64 } from './sort.js';
 
 /** Names of the regression metrics (scikit-learn's, shortened as in the `ckpt metrics` JSON). */
@@ -61,20 +63,21 @@ export const regressionStateSchema = z.object({
 /** The JSON state of {@link RegressionMetrics}. */
 export type RegressionState = z.infer<typeof regressionStateSchema>;
 
-const EPS = 2 ** -52;
+/** The native kernel fills the sums with exact totals; only the JavaScript path needs their bins. */
+const SUM_OPTIONS = { lazyBins: nativeRegressionSums() };
 
 /** Regression metrics over batches. */
 export class RegressionMetrics {
   private readonly wanted: ReadonlySet<RegressionMetricName>;
   private n = 0;
   /** Sum of the rounded squares fl(d²) (MSE, R² numerator, as scikit-learn sums them). */
-  private readonly sumSq = new ExactSum();
-  private readonly sumD = new ExactSum();
-  private readonly sumD2 = new ExactSum();
-  private readonly sumY = new ExactSum();
-  private readonly sumY2 = new ExactSum();
-  private readonly sumAbs = new ExactSum();
-  private readonly sumApe = new ExactSum();
+  private readonly sumSq = new ExactSum(SUM_OPTIONS);
+  private readonly sumD = new ExactSum(SUM_OPTIONS);
+  private readonly sumD2 = new ExactSum(SUM_OPTIONS);
+  private readonly sumY = new ExactSum(SUM_OPTIONS);
+  private readonly sumY2 = new ExactSum(SUM_OPTIONS);
+  private readonly sumAbs = new ExactSum(SUM_OPTIONS);
+  private readonly sumApe = new ExactSum(SUM_OPTIONS);
   private maxAbs = 0;
   private readonly absErrors = new Float64Buffer();
 
@@ -86,71 +89,25 @@ export class RegressionMetrics {
     return names.some((n) => this.wanted.has(n));
   }
 
-  /** Adds one batch; throws `E_LENGTH_MISMATCH` or `E_NAN_INPUT`. Returns `this`. */
+  /** Adds one batch; throws `E_LENGTH_MISMATCH` or `E_NAN_INPUT` (and adds nothing). Returns `this`. */
   update(batch: RegressionBatch): this {
     const y = toFloat64(batch.yTrue, 'y_true');
     const p = toFloat64(batch.yPred, 'y_pred');
     checkSameLength(y.length, p.length, 'y_true', 'y_pred');
-    checkFinite(y, 'y_true');
-    checkFinite(p, 'y_pred');
-    const squares = this.wants('mse', 'rmse', 'r2');
-    const moments = this.wants('r2', 'explained_variance');
-    const linear = this.wants('explained_variance');
-    const abs = this.wants('mae');
-    const ape = this.wants('mape');
-    const max = this.wants('max_error');
-    const keep = this.wants('median_absolute_error');
-    const absErrors = keep ? new Float64Array(y.length) : undefined;
-    const { sumSq, sumD, sumD2, sumY, sumY2, sumAbs, sumApe } = this;
-    if (squares && moments && !linear && !abs && !ape && !max && !keep) {
-      // R² alone (R2Score): only the three sums it needs, in a small loop of its own.
-      for (let start = 0; start < y.length; start += RESERVE_CHUNK) {
-        const end = Math.min(y.length, start + RESERVE_CHUNK);
-        sumSq.reserve(end - start);
-        sumY.reserve(end - start);
-        sumY2.reserve(2 * (end - start));
-        addR2Sums(y, p, start, end, sumSq, sumY, sumY2);
-      }
-      this.n += y.length;
-      return this;
+    let mask = 0;
+    if (this.wants('mse', 'rmse', 'r2')) mask |= SUM.sq;
+    if (this.wants('r2', 'explained_variance')) mask |= SUM.y | SUM.y2;
+    if (this.wants('explained_variance')) mask |= SUM.d | SUM.d2;
+    if (this.wants('mae')) mask |= SUM.abs;
+    if (this.wants('mape')) mask |= SUM.ape;
+    if (this.wants('max_error')) mask |= SUM.max;
+    const targets = [this.sumSq, this.sumY, this.sumY2, this.sumD, this.sumD2, this.sumAbs, this.sumApe] as const;
+    this.maxAbs = addRegressionSums(y, p, mask, targets, this.maxAbs);
+    if (this.wants('median_absolute_error')) {
+      const absErrors = new Float64Array(y.length);
+      for (let i = 0; i < y.length; i++) absErrors[i] = Math.abs((y[i] as number) - (p[i] as number));
+      this.absErrors.push(absErrors);
     }
-    let maxAbs = this.maxAbs;
-    for (let start = 0; start < y.length; start += RESERVE_CHUNK) {
-      const end = Math.min(y.length, start + RESERVE_CHUNK);
-      const m = end - start;
-      if (squares) sumSq.reserve(m);
-      if (moments) {
-        sumY.reserve(m);
-        sumY2.reserve(2 * m);
-      }
-      if (linear) {
-        sumD.reserve(m);
-        sumD2.reserve(2 * m);
-      }
-      if (abs) sumAbs.reserve(m);
-      if (ape) sumApe.reserve(m);
-      for (let i = start; i < end; i++) {
-        const yi = y[i] as number;
-        const d = yi - (p[i] as number);
-        const a = Math.abs(d);
-        // scikit-learn sums the rounded squares; summing them exactly keeps its value and makes merges exact.
-        if (squares) sumSq.add(d * d);
-        if (moments) {
-          sumY.add(yi);
-          sumY2.addSquare(yi);
-        }
-        if (linear) {
-          sumD.add(d);
-          sumD2.addSquare(d);
-        }
-        if (abs) sumAbs.add(a);
-        if (ape) sumApe.add(a / Math.max(Math.abs(yi), EPS));
-        if (max && a > maxAbs) maxAbs = a;
-        if (absErrors) absErrors[i] = a;
-      }
-    }
-    this.maxAbs = maxAbs;
-    if (absErrors) this.absErrors.push(absErrors);
     this.n += y.length;
     return this;
   }
@@ -254,17 +211,6 @@ export class RegressionMetrics {
   /** A new instance holding a JSON state. */
   static fromState(state: unknown, options: RegressionOptions = {}): RegressionMetrics {
     return new RegressionMetrics(options).loadMerged(state);
-  }
-}
-
-/** Adds fl(d²), y and y² of samples [start, end) to their sums (after `reserve`). */
-function addR2Sums(y: Float64Array, p: Float64Array, start: number, end: number, sumSq: ExactSum, sumY: ExactSum, sumY2: ExactSum): void {
-  for (let i = start; i < end; i++) {
-    const yi = y[i] as number;
-    const d = yi - (p[i] as number);
-    sumSq.add(d * d);
-    sumY.add(yi);
-    sumY2.addSquare(yi);
   }
 }
 

@@ -1,7 +1,8 @@
 /**
  * Loading ckpt's optional native addon (`native/`, built by `npm install` when a C compiler is
- * present): memory maps (`util/mmap`) and parallel copies (`util/parallel-copy`). Everything it
- * does has a plain JavaScript fallback; `CKPT_NO_NATIVE=1` (or the older `CKPT_NO_MMAP=1`) turns it off.
+ * present): memory maps (`util/mmap`), parallel copies (`util/parallel-copy`) and exact regression
+ * sums (`metrics/regression-sums`). Everything it does has a plain JavaScript fallback;
+ * `CKPT_NO_NATIVE=1` (or the older `CKPT_NO_MMAP=1`) turns it off.
  *
  * @module
  */
@@ -12,8 +13,17 @@ export interface NativeAddon {
   map(fd: number, offset: number, length: number): ArrayBuffer;
   damaged(buffer: ArrayBuffer): boolean;
   copy(pairs: readonly (readonly [Uint8Array, Uint8Array])[], threads: number): void;
+  /**
+   * Exact regression sums of one batch (native/regression-sums.c): `[nonFinite, maxAbs, units_0,
+   * special_0, ..., units_6, special_6]`. `kernel` is `'auto'` (default), `'avx512'`, `'avx2'` or
+   * `'base'`; one this CPU cannot run throws.
+   */
+  regressionSums(yTrue: Float64Array, yPred: Float64Array, mask: number, threads: number, kernel?: string): RegressionSumsResult;
   readonly pageSize: number;
 }
+
+/** What {@link NativeAddon.regressionSums} returns. */
+export type RegressionSumsResult = [nonFinite: boolean, maxAbs: number, ...unitsAndSpecials: (bigint | number)[]];
 
 let addon: NativeAddon | null | undefined;
 let loadError: string | undefined;
