@@ -4,6 +4,18 @@
 #define NAPI_VERSION 8
 #include <node_api.h>
 
+#include <stddef.h>
+
+/* Most threads one call fans out to (the calling one included). */
+#define CKPT_MAX_THREADS 16
+
+/* Sets exports[name] to a function calling cb. */
+void ckpt_export(napi_env env, napi_value exports, const char *name, napi_callback cb);
+/* Runs fn on each of `count` items (item i at items + i * item_size): item 0 on the calling thread,
+ * the others on threads of their own (count is capped at CKPT_MAX_THREADS); an item whose thread
+ * cannot start runs on the calling thread. Returns when all are done. */
+void ckpt_run_parallel(void *(*fn)(void *), void *items, size_t item_size, unsigned count);
+
 void ckpt_register_mmap(napi_env env, napi_value exports);
 void ckpt_register_copy(napi_env env, napi_value exports);
 void ckpt_register_regression_sums(napi_env env, napi_value exports);

@@ -6,12 +6,9 @@
  * not run during the call, and ArrayBuffer memory never moves, so the threads may touch it.
  */
 #include "addon.h"
-#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define MAX_THREADS 16
 
 typedef struct {
   uint8_t *dst;
@@ -79,25 +76,14 @@ static napi_value parallel_copy(napi_env env, napi_callback_info info) {
     total += dl;
   }
   if (threads < 1) threads = 1;
-  if (threads > MAX_THREADS) threads = MAX_THREADS;
-  share shares[MAX_THREADS];
-  pthread_t ids[MAX_THREADS];
-  int started[MAX_THREADS] = {0};
+  if (threads > CKPT_MAX_THREADS) threads = CKPT_MAX_THREADS;
+  share shares[CKPT_MAX_THREADS];
   for (uint32_t t = 0; t < threads; t++) {
     shares[t] = (share){regions, count, total / threads * t, t + 1 == threads ? total : total / threads * (t + 1)};
   }
-  for (uint32_t t = 1; t < threads; t++) started[t] = pthread_create(&ids[t], NULL, copy_share, &shares[t]) == 0;
-  copy_share(&shares[0]);
-  for (uint32_t t = 1; t < threads; t++) {
-    if (started[t]) pthread_join(ids[t], NULL);
-    else copy_share(&shares[t]); /* no thread to spare: do its share here */
-  }
+  ckpt_run_parallel(copy_share, shares, sizeof shares[0], threads);
   free(regions);
   return NULL;
 }
 
-void ckpt_register_copy(napi_env env, napi_value exports) {
-  napi_value fn;
-  napi_create_function(env, "copy", NAPI_AUTO_LENGTH, parallel_copy, NULL, &fn);
-  napi_set_named_property(env, exports, "copy", fn);
-}
+void ckpt_register_copy(napi_env env, napi_value exports) { ckpt_export(env, exports, "copy", parallel_copy); }

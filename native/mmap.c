@@ -188,11 +188,9 @@ void ckpt_register_mmap(napi_env env, napi_value exports) {
     sigemptyset(&action.sa_mask);
     sigaction(SIGBUS, &action, &previous_sigbus);
   }
-  napi_value fn, damaged, page;
-  napi_create_function(env, "map", NAPI_AUTO_LENGTH, map_file, NULL, &fn);
-  napi_set_named_property(env, exports, "map", fn);
-  napi_create_function(env, "damaged", NAPI_AUTO_LENGTH, is_damaged, NULL, &damaged);
-  napi_set_named_property(env, exports, "damaged", damaged);
+  napi_value page;
+  ckpt_export(env, exports, "map", map_file);
+  ckpt_export(env, exports, "damaged", is_damaged);
   napi_create_int64(env, (int64_t)page_size, &page);
   napi_set_named_property(env, exports, "pageSize", page);
 }

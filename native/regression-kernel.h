@@ -1,6 +1,6 @@
 /*
  * The vector kernel of regression-sums.c, written once for any vector width: regression-sums.c
- * includes this file once per width, after defining
+ * includes this file once per width, after defining (this file undefines them at its end)
  *
  *   K_LANES      doubles per vector (2, 4 or 8)
  *   K(name)      the name of this copy's version of `name` (e.g. name##_avx512)
@@ -294,6 +294,12 @@ K_TARGET static void *K(run_job)(void *arg) {
   return NULL;
 }
 
+#undef K_LANES
+#undef K
+#undef K_TARGET
+#undef K_FMA
+#undef K_MAX_PD
+#undef K_MIN_U64
 #undef vd
 #undef vi
 #undef vu

@@ -18,11 +18,9 @@
 #include "addon.h"
 #include "exact-acc.h"
 #include <math.h>
-#include <pthread.h>
 #include <stdlib.h>
 
 #define BLOCK 1024
-#define MAX_THREADS 16
 #define LEVELS 4
 /* A level for values of magnitude at most 2^b starts at 1.5 * 2^(b + LEVEL_ROOM): it takes the top
  * 53 - LEVEL_ROOM = 39 bits of what it is given, and holds up to 2^(LEVEL_ROOM - 2) deposits per
@@ -167,9 +165,6 @@ static int block_slow(job *jb, const double *y, const double *p, size_t count) {
 #define K(name) name##_base
 #define K_TARGET
 #include "regression-kernel.h"
-#undef K_LANES
-#undef K
-#undef K_TARGET
 
 #if defined(__x86_64__) && defined(__GNUC__)
 #include <immintrin.h>
@@ -180,12 +175,6 @@ static int block_slow(job *jb, const double *y, const double *p, size_t count) {
 #define K_FMA(a, b, c) ((vd)_mm256_fmadd_pd((__m256d)(a), (__m256d)(b), (__m256d)(c)))
 #define K_MAX_PD(a, b) ((vd)_mm256_max_pd((__m256d)(a), (__m256d)(b)))
 #include "regression-kernel.h"
-#undef K_LANES
-#undef K
-#undef K_TARGET
-#undef K_FMA
-#undef K_MAX_PD
-#undef K_MIN_U64
 
 #define K_LANES 8
 #define K(name) name##_avx512
@@ -194,12 +183,6 @@ static int block_slow(job *jb, const double *y, const double *p, size_t count) {
 #define K_MAX_PD(a, b) ((vd)_mm512_max_pd((__m512d)(a), (__m512d)(b)))
 #define K_MIN_U64(a, b) ((vu)_mm512_min_epu64((__m512i)(a), (__m512i)(b)))
 #include "regression-kernel.h"
-#undef K_LANES
-#undef K
-#undef K_TARGET
-#undef K_FMA
-#undef K_MAX_PD
-#undef K_MIN_U64
 #endif
 
 typedef void *(*kernel_fn)(void *);
@@ -252,25 +235,18 @@ static napi_value regression_sums(napi_env env, napi_callback_info info) {
   if (mask & M_D2) mask |= M_D;
   size_t blocks = (n + BLOCK - 1) / BLOCK;
   if (threads < 1) threads = 1;
-  if (threads > MAX_THREADS) threads = MAX_THREADS;
+  if (threads > CKPT_MAX_THREADS) threads = CKPT_MAX_THREADS;
   if (threads > blocks) threads = blocks ? (uint32_t)blocks : 1;
   job *jobs = calloc(threads, sizeof *jobs);
   if (jobs == NULL) {
     napi_throw_error(env, "ENOMEM", "out of memory");
     return NULL;
   }
-  pthread_t ids[MAX_THREADS];
-  int started[MAX_THREADS] = {0};
   for (uint32_t t = 0; t < threads; t++) {
     size_t from = blocks * t / threads * BLOCK, to = blocks * (t + 1) / threads * BLOCK;
     jobs[t] = (job){.y = y, .p = p, .from = from < n ? from : n, .to = to < n ? to : n, .mask = mask};
   }
-  for (uint32_t t = 1; t < threads; t++) started[t] = pthread_create(&ids[t], NULL, run_job, &jobs[t]) == 0;
-  run_job(&jobs[0]);
-  for (uint32_t t = 1; t < threads; t++) {
-    if (started[t]) pthread_join(ids[t], NULL);
-    else run_job(&jobs[t]); /* no thread to spare: do its share here */
-  }
+  ckpt_run_parallel(run_job, jobs, sizeof jobs[0], threads);
   for (uint32_t t = 1; t < threads; t++) {
     for (int q = 0; q < Q_COUNT; q++) acc_merge(&jobs[0].acc[q], &jobs[t].acc[q]);
     if (jobs[t].max_bits > jobs[0].max_bits) jobs[0].max_bits = jobs[t].max_bits;
@@ -296,8 +272,4 @@ static napi_value regression_sums(napi_env env, napi_callback_info info) {
   return out;
 }
 
-void ckpt_register_regression_sums(napi_env env, napi_value exports) {
-  napi_value fn;
-  napi_create_function(env, "regressionSums", NAPI_AUTO_LENGTH, regression_sums, NULL, &fn);
-  napi_set_named_property(env, exports, "regressionSums", fn);
-}
+void ckpt_register_regression_sums(napi_env env, napi_value exports) { ckpt_export(env, exports, "regressionSums", regression_sums); }
