@@ -1,9 +1,10 @@
 #!/usr/bin/python3
 """scikit-learn's side of bench/metrics.ts: reads the same binary files, times each metric
-inside Python (loading excluded), prints JSON {metric: {"seconds": best wall, "cpu": best process
+inside Python (loading excluded): at least REPEAT runs lasting MIN_SECONDS in all (at most 1000),
+as bench/metrics.ts times ckpt. Prints JSON {metric: {"seconds": best wall, "cpu": best process
 CPU seconds, "value": v}}.
 
-usage: metrics_sklearn.py DIR N REPEAT [METRIC,...]
+usage: metrics_sklearn.py DIR N REPEAT [METRIC,... [MIN_SECONDS]]
 """
 import json
 import os
@@ -26,14 +27,16 @@ cases = {
 }
 out = {}
 only = sys.argv[4].split(",") if len(sys.argv) > 4 else list(cases)
+min_seconds = float(sys.argv[5]) if len(sys.argv) > 5 else 0.0
 for name, f in cases.items():
     if name not in only:
         continue
-    best, cpu, value = float("inf"), float("inf"), None
-    for _ in range(repeat):
+    best, cpu, value, runs, start = float("inf"), float("inf"), None, 0, time.perf_counter()
+    while runs < 1000 and (runs < repeat or time.perf_counter() - start < min_seconds):
         t0, c0 = time.perf_counter(), time.process_time()
         value = f()
         best = min(best, time.perf_counter() - t0)
         cpu = min(cpu, time.process_time() - c0)
+        runs += 1
     out[name] = {"seconds": best, "cpu": cpu, "value": value}
 print(json.dumps(out))
