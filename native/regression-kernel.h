@@ -276,19 +276,35 @@ K_TARGET static inline __attribute__((always_inline)) int K(block)(job *jb, ladd
 K_TARGET static int K(block_r2)(job *jb, ladder *lad, const double *y, const double *p) { return K(block)(jb, lad, y, p, M_R2); }
 K_TARGET static int K(block_any)(job *jb, ladder *lad, const double *y, const double *p) { return K(block)(jb, lad, y, p, jb->mask); }
 
-/* A thread's share: its blocks, then the tail padded with zeros (which add nothing). */
+/* A thread: chunks of blocks taken from the shared cursor until none are left, the last block
+ * padded with zeros (which add nothing); then its ladders folded into its sums. */
 K_TARGET static void *K(run_job)(void *arg) {
   job *jb = arg;
+  work *w = jb->w;
   ladder lad[Q_COUNT];
   int (*block)(job *, ladder *, const double *, const double *) = jb->mask == M_R2 ? K(block_r2) : K(block_any);
   for (int q = 0; q < Q_COUNT; q++) lad[q].b = NO_LADDER;
-  size_t i = jb->from;
-  for (; i + BLOCK <= jb->to && !jb->non_finite; i += BLOCK) jb->non_finite = !block(jb, lad, jb->y + i, jb->p + i);
-  if (i < jb->to && !jb->non_finite) {
-    double ty[BLOCK] = {0}, tp[BLOCK] = {0};
-    memcpy(ty, jb->y + i, (jb->to - i) * sizeof(double));
-    memcpy(tp, jb->p + i, (jb->to - i) * sizeof(double));
-    jb->non_finite = !block(jb, lad, ty, tp);
+  size_t blocks = (w->n + BLOCK - 1) / BLOCK;
+  for (;;) {
+    size_t first = atomic_fetch_add(&w->next_block, CHUNK_BLOCKS);
+    if (first >= blocks || atomic_load_explicit(&w->non_finite, memory_order_relaxed)) break;
+    size_t last = first + CHUNK_BLOCKS < blocks ? first + CHUNK_BLOCKS : blocks;
+    for (size_t b = first; b < last; b++) {
+      size_t i = b * BLOCK;
+      int ok;
+      if (i + BLOCK <= w->n) {
+        ok = block(jb, lad, w->y + i, w->p + i);
+      } else {
+        double ty[BLOCK] = {0}, tp[BLOCK] = {0};
+        memcpy(ty, w->y + i, (w->n - i) * sizeof(double));
+        memcpy(tp, w->p + i, (w->n - i) * sizeof(double));
+        ok = block(jb, lad, ty, tp);
+      }
+      if (!ok) {
+        atomic_store(&w->non_finite, 1);
+        return NULL;
+      }
+    }
   }
   for (int q = 0; q < Q_COUNT; q++) K(ladder_fold)(&lad[q], &jb->acc[q]);
   return NULL;

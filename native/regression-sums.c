@@ -18,6 +18,7 @@
 #include "addon.h"
 #include "exact-acc.h"
 #include <math.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 
 #define BLOCK 1024
@@ -53,13 +54,24 @@ static const int64_t ABS_BITS = 0x7fffffffffffffffll;
 #define MIN_EXP (-300)
 #define MAX_EXP 400
 
+/* What the threads of one call share: the data, and the next chunk to take. Threads take chunks
+ * of CHUNK_BLOCKS blocks as they go, so that a thread slowed by another process (or the garbage
+ * collector) on its core leaves more of the work to the others. */
+#define CHUNK_BLOCKS 16
 typedef struct {
   const double *y, *p;
-  size_t from, to; /* samples [from, to) */
+  size_t n;
+  unsigned mask;
+  atomic_size_t next_block;
+  atomic_int non_finite; /* set by the first thread to meet a NaN or infinity: all stop */
+} work;
+
+/* One thread's share: its own exact sums. */
+typedef struct {
+  work *w;
   unsigned mask;
   exact_acc acc[Q_COUNT];
   int64_t max_bits; /* bits of max |d| */
-  int non_finite;
 } job;
 
 /* The maxima of a block, as bits (non-negative doubles order as integers): |y|, |d|, fl(y^2),
@@ -242,19 +254,18 @@ static napi_value regression_sums(napi_env env, napi_callback_info info) {
     napi_throw_error(env, "ENOMEM", "out of memory");
     return NULL;
   }
-  for (uint32_t t = 0; t < threads; t++) {
-    size_t from = blocks * t / threads * BLOCK, to = blocks * (t + 1) / threads * BLOCK;
-    jobs[t] = (job){.y = y, .p = p, .from = from < n ? from : n, .to = to < n ? to : n, .mask = mask};
-  }
+  work w = {.y = y, .p = p, .n = n, .mask = mask};
+  atomic_init(&w.next_block, 0);
+  atomic_init(&w.non_finite, 0);
+  for (uint32_t t = 0; t < threads; t++) jobs[t] = (job){.w = &w, .mask = mask};
   ckpt_run_parallel(run_job, jobs, sizeof jobs[0], threads);
   for (uint32_t t = 1; t < threads; t++) {
     for (int q = 0; q < Q_COUNT; q++) acc_merge(&jobs[0].acc[q], &jobs[t].acc[q]);
     if (jobs[t].max_bits > jobs[0].max_bits) jobs[0].max_bits = jobs[t].max_bits;
-    jobs[0].non_finite |= jobs[t].non_finite;
   }
   napi_value out, v;
   napi_create_array_with_length(env, 2 + 2 * Q_COUNT, &out);
-  napi_get_boolean(env, jobs[0].non_finite != 0, &v);
+  napi_get_boolean(env, atomic_load(&w.non_finite) != 0, &v);
   napi_set_element(env, out, 0, v);
   double max_abs;
   memcpy(&max_abs, &jobs[0].max_bits, sizeof max_abs);
