@@ -6,14 +6,17 @@
  *
  * for d = yTrue - yPred, the exact sums of fl(d*d), y, y^2, d, d^2, |d| and |d| / max(|y|, 2^-52)
  * (those whose bit is set in `mask`, in that order) as BigInt counts of 2^-1074 plus the sum of
- * non-finite values, and max |d| (when mask bit 7 is set; else 0). The values summed are bit-for-bit those the JavaScript code sums,
- * and the sums are exact, so the result is identical to it, whatever the split over threads.
- * `nonFinite` is true when an input is NaN or infinite (the sums are then incomplete).
+ * the non-finite values, and max |d| (when mask bit 7 is set; else 0). The values summed are bit
+ * for bit those the JavaScript code sums, and the sums are exact, so the result is identical to
+ * its, whatever the split over threads. `nonFinite` is true when an input is NaN or infinite (the
+ * sums are then incomplete).
  *
  * The data goes through in blocks of 1024 samples, 8, 4 or 2 lanes wide (AVX-512, AVX2 + FMA, or
- * the baseline; regression-kernel.h, picked at run time, or by `kernel`). A block whose values lie
- * too far apart, or out of the range where the vector path is exact, is summed value by value the
- * way the JavaScript code does it. Blocks are split over `threads` threads (the calling one included).
+ * the baseline: regression-kernel.h, picked at run time, or by `kernel`). Each sum has a ladder of
+ * levels that takes every bit of every value; a ladder serves block after block while their
+ * magnitudes stay within a few binades. A block whose values lie too far apart, or out of the
+ * range where the vector path is exact, is summed value by value the way the JavaScript code does
+ * it. `threads` threads (the calling one included) take chunks of blocks as they go.
  */
 #include "addon.h"
 #include "exact-acc.h"
