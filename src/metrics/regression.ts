@@ -63,21 +63,26 @@ export const regressionStateSchema = z.object({
 /** The JSON state of {@link RegressionMetrics}. */
 export type RegressionState = z.infer<typeof regressionStateSchema>;
 
-/** The native kernel fills the sums with exact totals; only the JavaScript path needs their bins. */
-const SUM_OPTIONS = { lazyBins: nativeRegressionSums() };
+/**
+ * A sum for this class: the native kernel fills it with exact totals, so only the JavaScript path
+ * needs its bins. (Asked at construction, so that importing ckpt does not load the addon.)
+ */
+function newSum(): ExactSum {
+  return new ExactSum({ lazyBins: nativeRegressionSums() });
+}
 
 /** Regression metrics over batches. */
 export class RegressionMetrics {
   private readonly wanted: ReadonlySet<RegressionMetricName>;
   private n = 0;
   /** Sum of the rounded squares fl(d²) (MSE, R² numerator, as scikit-learn sums them). */
-  private readonly sumSq = new ExactSum(SUM_OPTIONS);
-  private readonly sumD = new ExactSum(SUM_OPTIONS);
-  private readonly sumD2 = new ExactSum(SUM_OPTIONS);
-  private readonly sumY = new ExactSum(SUM_OPTIONS);
-  private readonly sumY2 = new ExactSum(SUM_OPTIONS);
-  private readonly sumAbs = new ExactSum(SUM_OPTIONS);
-  private readonly sumApe = new ExactSum(SUM_OPTIONS);
+  private readonly sumSq = newSum();
+  private readonly sumD = newSum();
+  private readonly sumD2 = newSum();
+  private readonly sumY = newSum();
+  private readonly sumY2 = newSum();
+  private readonly sumAbs = newSum();
+  private readonly sumApe = newSum();
   private maxAbs = 0;
   private readonly absErrors = new Float64Buffer();
 
