@@ -105,11 +105,16 @@ K_TARGET static void K(ladder_fold)(ladder *l, exact_acc *acc) {
   l->b = NO_LADDER;
 }
 
-/* Whether the ladder takes one more block with maximum max_bits: it bounds the block, it is not
- * too coarse for it, and it has room. */
+/* Whether the ladder can take one more block with maximum max_bits: it is set up, bounds every
+ * value (any ladder bounds zeros), and has room for the block's deposits. */
+K_TARGET static int K(ladder_holds)(const ladder *l, int64_t max_bits, int deposits) {
+  return l->b != NO_LADDER && (max_bits == 0 || bound_of(max_bits) <= l->b) && l->used + deposits <= LEVEL_CAPACITY;
+}
+
+/* Whether to keep the ladder for such a block rather than start one afresh: it holds the block
+ * and is not too coarse for it. */
 K_TARGET static int K(ladder_fits)(const ladder *l, int64_t max_bits, int deposits) {
-  int b = bound_of(max_bits);
-  return l->b != NO_LADDER && (max_bits == 0 || (b <= l->b && b >= l->b - LADDER_SLACK)) && l->used + deposits <= LEVEL_CAPACITY;
+  return K(ladder_holds)(l, max_bits, deposits) && (max_bits == 0 || bound_of(max_bits) >= l->b - LADDER_SLACK);
 }
 
 /* Deposits x into level j; returns what the level did not take. */
@@ -216,7 +221,7 @@ K_TARGET static int K(block_fits)(const ladder *l, const maxima *m, unsigned mas
   int64_t q_max[Q_COUNT];
   quantity_maxima(m, q_max);
   for (int q = 0; q < Q_COUNT; q++) {
-    if ((mask & (1u << q)) && !(l[q].b != NO_LADDER && bound_of(q_max[q]) <= l[q].b && l[q].used + K_DEPOSITS(q) <= LEVEL_CAPACITY)) return 0;
+    if ((mask & (1u << q)) && !K(ladder_holds)(&l[q], q_max[q], K_DEPOSITS(q))) return 0;
   }
   return mask != M_R2 || on_last_grids(m->y_min, l[Q_Y].b, l[Q_Y2].b);
 }
