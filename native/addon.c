@@ -1,6 +1,13 @@
-/* The module entry: each part adds its functions to the exports; and two helpers they share. */
+/* The module entry: each part adds its functions to the exports; and the helpers they share. */
 #include "addon.h"
 #include <pthread.h>
+
+int ckpt_typed_array(napi_env env, napi_value v, napi_typedarray_type type, void **data, size_t *length) {
+  bool is_typed = false;
+  napi_typedarray_type actual;
+  if (napi_is_typedarray(env, v, &is_typed) != napi_ok || !is_typed) return 0;
+  return napi_get_typedarray_info(env, v, &actual, length, data, NULL, NULL) == napi_ok && actual == type;
+}
 
 void ckpt_export(napi_env env, napi_value exports, const char *name, napi_callback cb) {
   napi_value fn;

@@ -9,6 +9,8 @@
 /* Most threads one call fans out to (the calling one included). */
 #define CKPT_MAX_THREADS 16
 
+/* The data and element count of v if it is a typed array of this type; else 0. */
+int ckpt_typed_array(napi_env env, napi_value v, napi_typedarray_type type, void **data, size_t *length);
 /* Sets exports[name] to a function calling cb. */
 void ckpt_export(napi_env env, napi_value exports, const char *name, napi_callback cb);
 /* Runs fn on each of `count` items (item i at items + i * item_size): item 0 on the calling thread,

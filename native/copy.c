@@ -36,16 +36,6 @@ static void *copy_share(void *arg) {
   return NULL;
 }
 
-static int byte_view(napi_env env, napi_value v, uint8_t **data, size_t *length) {
-  bool is_typed = false;
-  if (napi_is_typedarray(env, v, &is_typed) != napi_ok || !is_typed) return 0;
-  napi_typedarray_type type;
-  void *ptr;
-  if (napi_get_typedarray_info(env, v, &type, length, &ptr, NULL, NULL) != napi_ok || type != napi_uint8_array) return 0;
-  *data = ptr;
-  return 1;
-}
-
 static napi_value parallel_copy(napi_env env, napi_callback_info info) {
   size_t argc = 2;
   napi_value argv[2];
@@ -64,10 +54,10 @@ static napi_value parallel_copy(napi_env env, napi_callback_info info) {
   size_t total = 0;
   for (uint32_t i = 0; i < count; i++) {
     napi_value pair, dst, src;
-    uint8_t *d, *s;
+    void *d, *s;
     size_t dl, sl;
     if (napi_get_element(env, argv[0], i, &pair) != napi_ok || napi_get_element(env, pair, 0, &dst) != napi_ok || napi_get_element(env, pair, 1, &src) != napi_ok ||
-        !byte_view(env, dst, &d, &dl) || !byte_view(env, src, &s, &sl) || dl != sl) {
+        !ckpt_typed_array(env, dst, napi_uint8_array, &d, &dl) || !ckpt_typed_array(env, src, napi_uint8_array, &s, &sl) || dl != sl) {
       free(regions);
       napi_throw_type_error(env, "EINVAL", "every pair must be [dst, src] Uint8Arrays of the same length");
       return NULL;

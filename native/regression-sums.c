@@ -216,25 +216,15 @@ static kernel_fn pick_kernel(const char *name) {
   return strcmp(name, "base") == 0 ? run_job_base : NULL;
 }
 
-static int float64_view(napi_env env, napi_value v, const double **data, size_t *length) {
-  bool is_typed = false;
-  napi_typedarray_type type;
-  void *ptr;
-  if (napi_is_typedarray(env, v, &is_typed) != napi_ok || !is_typed) return 0;
-  if (napi_get_typedarray_info(env, v, &type, length, &ptr, NULL, NULL) != napi_ok || type != napi_float64_array) return 0;
-  *data = ptr;
-  return 1;
-}
-
 static napi_value regression_sums(napi_env env, napi_callback_info info) {
   size_t argc = 5;
   napi_value argv[5];
-  const double *y, *p;
+  void *y, *p;
   size_t n, np, name_length = 0;
   uint32_t mask = 0, threads = 1;
   char name[16] = "auto";
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 4 || !float64_view(env, argv[0], &y, &n) ||
-      !float64_view(env, argv[1], &p, &np) || n != np || napi_get_value_uint32(env, argv[2], &mask) != napi_ok ||
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 4 || !ckpt_typed_array(env, argv[0], napi_float64_array, &y, &n) ||
+      !ckpt_typed_array(env, argv[1], napi_float64_array, &p, &np) || n != np || napi_get_value_uint32(env, argv[2], &mask) != napi_ok ||
       napi_get_value_uint32(env, argv[3], &threads) != napi_ok || mask > (M_MAX | (M_MAX - 1)) ||
       (argc > 4 && napi_get_value_string_utf8(env, argv[4], name, sizeof name, &name_length) != napi_ok)) {
     napi_throw_type_error(env, "EINVAL", "regressionSums(yTrue, yPred, mask, threads[, kernel]) takes two Float64Arrays of one length, a mask, a thread count and a kernel name");
